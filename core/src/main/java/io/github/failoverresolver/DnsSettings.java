@@ -1,0 +1,287 @@
+package io.github.failoverresolver;
+
+import io.github.failoverresolver.internal.dns.ServerSpecs;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How names are looked up and cached: the providers in the order they are asked, and the cache's
+ * time bounds. Immutable and validated by {@link Builder#build()}, whose errors name the setting and the
+ * bad value.
+ *
+ * <p>Defaults, and where they come from:
+ * <ul>
+ *   <li>{@code queryTimeout} 2 s per provider: glibc's {@code options timeout} default is 5 s with 2
+ *       attempts; a failover client wants to give up on a dead provider sooner.
+ *   <li>{@code minTtl} 1 s and {@code maxTtl} 5 min: TTL 0 would make every call wait on DNS; 5 min
+ *       bounds how long a changed record can go unseen (the JVM caches for 30 s by default).
+ *   <li>{@code maxNegativeTtl} 60 s: RFC 2308 allows up to hours; a failover client wants a name that
+ *       comes back to be seen soon.
+ *   <li>{@code maxStale} 1 h: RFC 8767 suggests 1 to 3 days; an hour keeps stale addresses plausible.
+ *   <li>{@code staleRecheck} 30 s: RFC 8767's "failure recheck timer".
+ *   <li>{@code refreshAhead} 0.8: an entry in use is re-queried once 80 % of its TTL has passed (Unbound's
+ *       prefetch uses 90 %; earlier leaves room for a slow provider).
+ *   <li>{@code maxCnameChain} 8: BIND and Unbound stop between 8 and 16 hops; real chains are 1 to 3.
+ *   <li>{@code providerRetryAfter} 30 s: a provider that failed is asked last for this long.
+ * </ul>
+ */
+public final class DnsSettings {
+  private final List<DnsProvider> providers;
+  private final Duration queryTimeout;
+  private final Duration minTtl;
+  private final Duration maxTtl;
+  private final Duration maxNegativeTtl;
+  private final Duration maxStale;
+  private final Duration staleRecheck;
+  private final double refreshAhead;
+  private final int maxCnameChain;
+  private final long maxEntries;
+  private final Duration providerRetryAfter;
+  private final Set<String> splitBrainNames;
+
+  private DnsSettings(Builder b, List<DnsProvider> providers, Set<String> splitBrainNames) {
+    this.providers = List.copyOf(providers);
+    this.queryTimeout = b.queryTimeout;
+    this.minTtl = b.minTtl;
+    this.maxTtl = b.maxTtl;
+    this.maxNegativeTtl = b.maxNegativeTtl;
+    this.maxStale = b.maxStale;
+    this.staleRecheck = b.staleRecheck;
+    this.refreshAhead = b.refreshAhead;
+    this.maxCnameChain = b.maxCnameChain;
+    this.maxEntries = b.maxEntries;
+    this.providerRetryAfter = b.providerRetryAfter;
+    this.splitBrainNames = Set.copyOf(splitBrainNames);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings with the system resolver as the only provider. */
+  public static DnsSettings systemDefault() {
+    return builder().provider("system", Upstreams.system()).build();
+  }
+
+  public List<DnsProvider> providers() {
+    return providers;
+  }
+
+  public Duration queryTimeout() {
+    return queryTimeout;
+  }
+
+  public Duration minTtl() {
+    return minTtl;
+  }
+
+  public Duration maxTtl() {
+    return maxTtl;
+  }
+
+  public Duration maxNegativeTtl() {
+    return maxNegativeTtl;
+  }
+
+  public Duration maxStale() {
+    return maxStale;
+  }
+
+  public Duration staleRecheck() {
+    return staleRecheck;
+  }
+
+  public double refreshAhead() {
+    return refreshAhead;
+  }
+
+  public int maxCnameChain() {
+    return maxCnameChain;
+  }
+
+  public long maxEntries() {
+    return maxEntries;
+  }
+
+  public Duration providerRetryAfter() {
+    return providerRetryAfter;
+  }
+
+  /** Absolute names (trailing dot) whose answers are compared between the first two providers. */
+  public Set<String> splitBrainNames() {
+    return splitBrainNames;
+  }
+
+  @Override
+  public String toString() {
+    return "DnsSettings{providers=" + providers + ", queryTimeout=" + queryTimeout + ", ttl=[" + minTtl + ", "
+        + maxTtl + "], maxNegativeTtl=" + maxNegativeTtl + ", maxStale=" + maxStale + "}";
+  }
+
+  /** Collects settings; not thread-safe. {@link #build()} validates everything at once. */
+  public static final class Builder {
+    private final Map<String, Upstreams> providers = new LinkedHashMap<>();
+    private final List<String> duplicateProviders = new ArrayList<>();
+    private final Set<String> splitBrain = new LinkedHashSet<>();
+    private Duration queryTimeout = Duration.ofSeconds(2);
+    private Duration minTtl = Duration.ofSeconds(1);
+    private Duration maxTtl = Duration.ofMinutes(5);
+    private Duration maxNegativeTtl = Duration.ofSeconds(60);
+    private Duration maxStale = Duration.ofHours(1);
+    private Duration staleRecheck = Duration.ofSeconds(30);
+    private double refreshAhead = 0.8;
+    private int maxCnameChain = 8;
+    private long maxEntries = 10_000;
+    private Duration providerRetryAfter = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Adds a provider; providers are asked in the order they are added. */
+    public Builder provider(String name, Upstreams upstreams) {
+      Objects.requireNonNull(name, "provider name");
+      Objects.requireNonNull(upstreams, "upstreams of provider " + name);
+      if (providers.putIfAbsent(name, upstreams) != null) {
+        duplicateProviders.add(name);
+      }
+      return this;
+    }
+
+    public Builder queryTimeout(Duration d) {
+      this.queryTimeout = d;
+      return this;
+    }
+
+    public Builder minTtl(Duration d) {
+      this.minTtl = d;
+      return this;
+    }
+
+    public Builder maxTtl(Duration d) {
+      this.maxTtl = d;
+      return this;
+    }
+
+    public Builder maxNegativeTtl(Duration d) {
+      this.maxNegativeTtl = d;
+      return this;
+    }
+
+    public Builder maxStale(Duration d) {
+      this.maxStale = d;
+      return this;
+    }
+
+    public Builder staleRecheck(Duration d) {
+      this.staleRecheck = d;
+      return this;
+    }
+
+    /** The fraction of an entry's TTL after which an entry in use is re-queried in the background. */
+    public Builder refreshAhead(double fraction) {
+      this.refreshAhead = fraction;
+      return this;
+    }
+
+    public Builder maxCnameChain(int hops) {
+      this.maxCnameChain = hops;
+      return this;
+    }
+
+    public Builder maxEntries(long entries) {
+      this.maxEntries = entries;
+      return this;
+    }
+
+    public Builder providerRetryAfter(Duration d) {
+      this.providerRetryAfter = d;
+      return this;
+    }
+
+    /** Compares the first two providers' answers for this name on every query and reports differences. */
+    public Builder splitBrainProbe(String name) {
+      Objects.requireNonNull(name, "splitBrainProbe name");
+      splitBrain.add(name.endsWith(".") ? name : name + ".");
+      return this;
+    }
+
+    /** Validates every setting and builds; the error names the first bad setting and its value. */
+    public DnsSettings build() {
+      if (providers.isEmpty()) {
+        throw new IllegalArgumentException("dns.providers: empty; add at least one provider (for example Upstreams.system())");
+      }
+      if (!duplicateProviders.isEmpty()) {
+        throw new IllegalArgumentException("dns.providers: provider name '" + duplicateProviders.get(0) + "' is used twice");
+      }
+      positive("dns.queryTimeout", queryTimeout);
+      notNegative("dns.minTtl", minTtl);
+      notNegative("dns.maxTtl", maxTtl);
+      if (minTtl.compareTo(maxTtl) > 0) {
+        throw new IllegalArgumentException("dns.minTtl=" + minTtl + " is greater than dns.maxTtl=" + maxTtl);
+      }
+      notNegative("dns.maxNegativeTtl", maxNegativeTtl);
+      notNegative("dns.maxStale", maxStale);
+      positive("dns.staleRecheck", staleRecheck);
+      positive("dns.providerRetryAfter", providerRetryAfter);
+      if (!(refreshAhead > 0 && refreshAhead < 1)) {
+        throw new IllegalArgumentException("dns.refreshAhead=" + refreshAhead + ": must be between 0 and 1 (exclusive)");
+      }
+      if (maxCnameChain < 1 || maxCnameChain > 32) {
+        throw new IllegalArgumentException("dns.maxCnameChain=" + maxCnameChain + ": must be within 1..32");
+      }
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("dns.maxEntries=" + maxEntries + ": must be at least 1");
+      }
+      if (!splitBrain.isEmpty() && providers.size() < 2) {
+        throw new IllegalArgumentException("dns.splitBrainProbe " + splitBrain + ": needs at least two providers, have "
+            + providers.keySet());
+      }
+      List<DnsProvider> built = new ArrayList<>();
+      for (Map.Entry<String, Upstreams> p : providers.entrySet()) {
+        built.add(buildProvider(p.getKey(), p.getValue()));
+      }
+      return new DnsSettings(this, built, splitBrain);
+    }
+
+    private static DnsProvider buildProvider(String name, Upstreams u) {
+      String key = "dns.provider[" + name + "]";
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("dns.provider: a provider name is blank");
+      }
+      List<InetSocketAddress> servers = new ArrayList<>();
+      if (u.resolvConf().isPresent()) {
+        try {
+          servers.addAll(ServerSpecs.fromResolvConf(u.resolvConf().get()));
+        } catch (IOException e) {
+          throw new IllegalArgumentException(key + ": cannot read " + u.resolvConf().get() + ": " + e.getMessage(), e);
+        }
+      }
+      for (String spec : u.servers()) {
+        servers.add(ServerSpecs.parse(key + ".server", spec));
+      }
+      if (servers.isEmpty() && u.hostsFile().isEmpty()) {
+        throw new IllegalArgumentException(key + ": no servers");
+      }
+      return new DnsProvider(name, servers, u.hostsFile());
+    }
+
+    private static void positive(String key, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(key + "=" + d + ": must be a positive duration");
+      }
+    }
+
+    private static void notNegative(String key, Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException(key + "=" + d + ": must not be negative");
+      }
+    }
+  }
+}

@@ -1,0 +1,374 @@
+package io.github.failoverresolver.internal.dns;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.failoverresolver.DnsAnswer;
+import io.github.failoverresolver.DnsLookupException;
+import io.github.failoverresolver.DnsProvider;
+import io.github.failoverresolver.DnsSettings;
+import io.github.failoverresolver.DnsStats;
+import io.github.failoverresolver.FailoverEvent;
+import io.github.failoverresolver.RecordType;
+import io.github.failoverresolver.internal.DaemonThreads;
+import io.github.failoverresolver.internal.EventDispatcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * The cache behind {@code DnsCache}: Caffeine holds each (name, type) until the end of its stale window;
+ * freshness, refresh-ahead and serve-stale are decided here against the injected clock. Thread-safe.
+ */
+public final class DnsEngine {
+  private static final Logger log = LoggerFactory.getLogger(DnsEngine.class);
+  /** How often entries in use are checked for refresh-ahead. */
+  static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
+
+  private record Key(Name name, RecordType type) {}
+
+  /** One cached answer with its deadlines (clock millis). Immutable but for the usage and refresh marks. */
+  private static final class Entry {
+    final DnsAnswer answer;
+    final long freshUntil;
+    final long staleUntil;
+    final long refreshAt;
+    volatile boolean used;
+    volatile long lastFailure = Long.MIN_VALUE / 2;
+    final AtomicBoolean refreshing = new AtomicBoolean();
+
+    Entry(DnsAnswer answer, long receivedAt, long ttlMillis, long maxStaleMillis, double refreshAhead) {
+      this.answer = answer;
+      this.freshUntil = receivedAt + ttlMillis;
+      this.staleUntil = freshUntil + maxStaleMillis;
+      this.refreshAt = receivedAt + (long) (ttlMillis * refreshAhead);
+    }
+  }
+
+  private final DnsSettings settings;
+  private final Clock clock;
+  private final UpstreamClient client;
+  private final NameResolution resolution;
+  private final EventDispatcher events;
+  private final Cache<Key, Entry> cache;
+  private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private final Executor executor;
+  private final boolean ownExecutor;
+  private final boolean ownEvents;
+  private final ScheduledFuture<?> sweep;
+  private volatile boolean closed;
+
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder blocking = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder staleServed = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
+  private final LongAdder refreshes = new LongAdder();
+  private final LongAdder refreshFailures = new LongAdder();
+
+  /**
+   * @param scheduler runs the refresh check; null for a thread of our own
+   * @param executor runs background refreshes; null for threads of our own
+   * @param ownEvents whether {@link #close()} closes {@code events}
+   */
+  public DnsEngine(DnsSettings settings, Clock clock, ScheduledExecutorService scheduler, Executor executor,
+      EventDispatcher events, boolean ownEvents) {
+    this.settings = settings;
+    this.clock = clock;
+    this.events = events;
+    this.ownEvents = ownEvents;
+    this.client = new UpstreamClient(settings.providers(), settings.queryTimeout(), settings.providerRetryAfter(),
+        clock, sent);
+    this.resolution = new NameResolution(client, settings.maxCnameChain());
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(settings.maxEntries())
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .executor(Runnable::run) // no borrowed ForkJoinPool threads
+        .expireAfter(new Expiry<Key, Entry>() {
+          @Override
+          public long expireAfterCreate(Key key, Entry e, long now) {
+            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(e.staleUntil - clock.millis()));
+          }
+
+          @Override
+          public long expireAfterUpdate(Key key, Entry e, long now, long current) {
+            return expireAfterCreate(key, e, now);
+          }
+
+          @Override
+          public long expireAfterRead(Key key, Entry e, long now, long current) {
+            return current;
+          }
+        })
+        .build();
+    this.ownScheduler = scheduler == null;
+    this.scheduler = scheduler != null ? scheduler : newScheduler();
+    this.ownExecutor = executor == null;
+    this.executor = executor != null ? executor : newRefreshPool();
+    long period = SWEEP_INTERVAL.toMillis();
+    this.sweep = this.scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, new DaemonThreads("dns-scheduler"));
+    s.setRemoveOnCancelPolicy(true);
+    return s;
+  }
+
+  private static ExecutorService newRefreshPool() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
+        new DaemonThreads("dns-refresh"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Parses a host name into an absolute DNS name; the error names the host. */
+  public static Name parseName(String host) throws DnsLookupException {
+    if (host == null || host.isBlank()) {
+      throw new DnsLookupException(String.valueOf(host), "invalid host name: empty", List.of());
+    }
+    try {
+      return Name.fromString(host.endsWith(".") ? host : host + ".");
+    } catch (TextParseException e) {
+      throw new DnsLookupException(host, "invalid host name: " + e.getMessage(), List.of());
+    }
+  }
+
+  public DnsSettings settings() {
+    return settings;
+  }
+
+  public DnsAnswer lookup(Name name, RecordType type) throws DnsLookupException {
+    if (closed) {
+      throw new IllegalStateException("the DNS cache is closed");
+    }
+    Key key = new Key(name, type);
+    long now = clock.millis();
+    Entry e = cache.getIfPresent(key);
+    if (e != null) {
+      if (now < e.freshUntil) {
+        hits.increment();
+        if (!e.used) {
+          e.used = true;
+        }
+        if (now >= e.refreshAt) {
+          refreshInBackground(key, e);
+        }
+        return e.answer;
+      }
+      if (now < e.staleUntil && now - e.lastFailure < settings.staleRecheck().toMillis()) {
+        // providers failed recently: answer stale at once, keep retrying in the background
+        e.used = true;
+        refreshInBackground(key, e);
+        return serveStale(e, now, "no provider answered " + Duration.ofMillis(now - e.lastFailure).toSeconds()
+            + " s ago");
+      }
+    }
+    blocking.increment();
+    try {
+      return fetchCoalesced(key).answer;
+    } catch (DnsLookupException failure) {
+      long after = clock.millis();
+      if (e != null && after < e.staleUntil) {
+        e.lastFailure = after;
+        e.used = true;
+        return serveStale(e, after, failure.getMessage());
+      }
+      throw failure;
+    }
+  }
+
+  public Optional<DnsAnswer> peek(Name name, RecordType type) {
+    Entry e = cache.getIfPresent(new Key(name, type));
+    if (e == null) {
+      return Optional.empty();
+    }
+    return Optional.of(clock.millis() < e.freshUntil ? e.answer : e.answer.asStale());
+  }
+
+  private DnsAnswer serveStale(Entry e, long now, String reason) {
+    staleServed.increment();
+    events.publish(new FailoverEvent.StaleAnswerServed(Instant.ofEpochMilli(now), e.answer.name(), e.answer.type(),
+        Duration.ofMillis(now - e.freshUntil), reason));
+    return e.answer.asStale();
+  }
+
+  /** One upstream query per key at a time: later callers wait for the first one's result. */
+  private Entry fetchCoalesced(Key key) throws DnsLookupException {
+    CompletableFuture<Entry> mine = new CompletableFuture<>();
+    CompletableFuture<Entry> running = inflight.putIfAbsent(key, mine);
+    if (running != null) {
+      coalesced.increment();
+      try {
+        return running.get();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new DnsLookupException(key.name().toString(), "interrupted while waiting for DNS", List.of());
+      } catch (ExecutionException ee) {
+        if (ee.getCause() instanceof DnsLookupException dle) {
+          throw dle;
+        }
+        throw new IllegalStateException(ee.getCause());
+      }
+    }
+    try {
+      Entry fresh = fetch(key);
+      mine.complete(fresh);
+      return fresh;
+    } catch (DnsLookupException | RuntimeException failure) {
+      mine.completeExceptionally(failure);
+      throw failure;
+    } finally {
+      inflight.remove(key, mine);
+    }
+  }
+
+  private Entry fetch(Key key) throws DnsLookupException {
+    NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code());
+    long now = clock.millis();
+    Duration ttl = clamp(r);
+    DnsAnswer answer = new DnsAnswer(key.name().toString(), key.type(), r.status(), r.chain(), r.addresses(),
+        r.srv(), r.source(), Instant.ofEpochMilli(now), ttl, false);
+    Entry entry = new Entry(answer, now, ttl.toMillis(), settings.maxStale().toMillis(), settings.refreshAhead());
+    if (!ttl.isZero() || !answer.isNegative()) {
+      cache.put(key, entry);
+    } else {
+      cache.invalidate(key); // a negative answer not to be cached also ends an old positive one
+    }
+    if (settings.splitBrainNames().contains(key.name().toString().toLowerCase(java.util.Locale.ROOT))) {
+      probeSplitBrain(key);
+    }
+    return entry;
+  }
+
+  private Duration clamp(NameResolution.Resolved r) {
+    Duration raw = Duration.ofSeconds(Math.max(0, r.ttlSeconds()));
+    if (r.status() != DnsAnswer.Status.NOERROR) {
+      return raw.compareTo(settings.maxNegativeTtl()) > 0 ? settings.maxNegativeTtl() : raw;
+    }
+    if (raw.compareTo(settings.minTtl()) < 0) {
+      return settings.minTtl();
+    }
+    return raw.compareTo(settings.maxTtl()) > 0 ? settings.maxTtl() : raw;
+  }
+
+  private void probeSplitBrain(Key key) {
+    List<DnsProvider> providers = client.providers();
+    Map<String, List<String>> answers = new LinkedHashMap<>();
+    for (DnsProvider p : providers.subList(0, 2)) {
+      try {
+        NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code(), Optional.of(List.of(p)));
+        List<String> data = new ArrayList<>();
+        r.addresses().forEach(a -> data.add(a.getHostAddress()));
+        r.srv().forEach(s -> data.add(s.toString()));
+        if (r.status() != DnsAnswer.Status.NOERROR) {
+          data.add(r.status().name());
+        }
+        answers.put(p.name(), data.stream().sorted().collect(Collectors.toList()));
+      } catch (DnsLookupException unreachable) {
+        return; // a provider that does not answer is an outage, not a split brain
+      }
+    }
+    if (answers.values().stream().distinct().count() > 1) {
+      events.publish(new FailoverEvent.SplitBrainDetected(clock.instant(), key.name().toString(), key.type(), answers));
+    }
+  }
+
+  private void refreshInBackground(Key key, Entry e) {
+    if (closed || !e.refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    refreshes.increment();
+    try {
+      executor.execute(() -> {
+        try {
+          fetchCoalesced(key);
+        } catch (DnsLookupException failure) {
+          refreshFailures.increment();
+          e.lastFailure = clock.millis();
+          log.debug("background refresh failed: {}", failure.getMessage());
+        } catch (RuntimeException bug) {
+          refreshFailures.increment();
+          e.lastFailure = clock.millis();
+          log.warn("background refresh of {} failed unexpectedly", key.name(), bug);
+        } finally {
+          e.refreshing.set(false);
+        }
+      });
+    } catch (RejectedExecutionException shuttingDown) {
+      e.refreshing.set(false);
+    }
+  }
+
+  /** Refreshes every entry used since it was fetched once its refresh point has passed. */
+  void sweep() {
+    long now = clock.millis();
+    long recheck = settings.staleRecheck().toMillis();
+    cache.asMap().forEach((key, e) -> {
+      if (e.used && !e.refreshing.get() && now >= e.refreshAt && now < e.staleUntil
+          && now - e.lastFailure >= recheck) {
+        refreshInBackground(key, e);
+      }
+    });
+  }
+
+  public DnsStats stats() {
+    return new DnsStats(sent.sum(), blocking.sum(), hits.sum(), staleServed.sum(), coalesced.sum(), refreshes.sum(),
+        refreshFailures.sum());
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    sweep.cancel(false);
+    if (ownScheduler) {
+      shutdown((ExecutorService) scheduler);
+    }
+    if (ownExecutor) {
+      shutdown((ExecutorService) executor);
+    }
+    if (ownEvents) {
+      events.close();
+    }
+    cache.invalidateAll();
+  }
+
+  private static void shutdown(ExecutorService es) {
+    es.shutdownNow();
+    try {
+      if (!es.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("a DNS thread did not stop within 5 s");
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.github.failoverresolver.internal.dns;
+
+import io.github.failoverresolver.DnsAnswer.Status;
+import io.github.failoverresolver.DnsLookupException;
+import io.github.failoverresolver.DnsProvider;
+import io.github.failoverresolver.SrvRecord;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns upstream responses into one answer for (name, type): follows CNAME chains inside a response and
+ * across queries (bounded, loops detected), takes the smallest TTL on the way, and reads negative TTLs
+ * from the SOA (RFC 2308 section 5). Stateless apart from its client; thread-safe.
+ */
+final class NameResolution {
+  /** How long a hosts-file entry is fresh before the file is consulted again. */
+  static final long HOSTS_TTL_SECONDS = 60;
+
+  /** One resolved answer before clamping; {@code ttlSeconds} is the raw minimum along the way. */
+  record Resolved(Status status, List<String> chain, List<InetAddress> addresses, List<SrvRecord> srv, String source,
+      long ttlSeconds) {}
+
+  private final UpstreamClient client;
+  private final int maxChain;
+
+  NameResolution(UpstreamClient client, int maxChain) {
+    this.client = client;
+    this.maxChain = maxChain;
+  }
+
+  Resolved resolve(Name qname, int type) throws DnsLookupException {
+    return resolve(qname, type, Optional.empty());
+  }
+
+  Resolved resolve(Name qname, int type, Optional<List<DnsProvider>> order) throws DnsLookupException {
+    String host = qname.toString();
+    Name current = qname;
+    List<Name> chain = new ArrayList<>();
+    Set<Name> seen = new HashSet<>();
+    seen.add(qname);
+    long ttl = Long.MAX_VALUE;
+    for (int queries = 0; queries <= maxChain; queries++) {
+      UpstreamClient.Result result = order.isPresent()
+          ? client.query(current, type, order.get())
+          : client.query(current, type);
+      if (result instanceof UpstreamClient.Failed failed) {
+        String what = chain.isEmpty() ? "no provider answered" : "no provider answered for CNAME target " + current;
+        throw new DnsLookupException(host, what + " (" + Type.string(type) + ")", failed.attempts());
+      }
+      if (result instanceof UpstreamClient.HostsEntry hosts) {
+        return new Resolved(Status.NOERROR, names(chain), List.of(hosts.address()), List.of(),
+            hosts.provider() + " (hosts file)", Math.min(ttl, HOSTS_TTL_SECONDS));
+      }
+      UpstreamClient.Response response = (UpstreamClient.Response) result;
+      Message m = response.message();
+      List<Record> answers = m.getSection(Section.ANSWER);
+      Name atStart = current;
+      while (true) {
+        Name here = current;
+        List<Record> matches = answers.stream()
+            .filter(r -> r.getType() == type && r.getName().equals(here))
+            .collect(Collectors.toList());
+        if (!matches.isEmpty()) {
+          for (Record r : matches) {
+            ttl = Math.min(ttl, r.getTTL());
+          }
+          return positive(type, chain, matches, response.provider(), ttl);
+        }
+        Optional<CNAMERecord> alias = answers.stream()
+            .filter(r -> r.getType() == Type.CNAME && r.getName().equals(here))
+            .map(CNAMERecord.class::cast)
+            .findFirst();
+        if (alias.isEmpty()) {
+          break;
+        }
+        ttl = Math.min(ttl, alias.get().getTTL());
+        Name target = alias.get().getTarget();
+        chain.add(target);
+        if (!seen.add(target)) {
+          throw new DnsLookupException(host, "CNAME loop: " + qname + " -> " + String.join(" -> ", names(chain)),
+              List.of());
+        }
+        if (chain.size() > maxChain) {
+          throw new DnsLookupException(host, "CNAME chain longer than " + maxChain + ": " + qname + " -> "
+              + String.join(" -> ", names(chain)), List.of());
+        }
+        current = target;
+      }
+      Optional<SOARecord> soa = m.getSection(Section.AUTHORITY).stream()
+          .filter(r -> r.getType() == Type.SOA)
+          .map(SOARecord.class::cast)
+          .findFirst();
+      long negativeTtl = soa.map(s -> Math.min(s.getTTL(), s.getMinimum())).orElse(0L);
+      if (m.getRcode() == Rcode.NXDOMAIN) {
+        return new Resolved(Status.NXDOMAIN, names(chain), List.of(), List.of(), response.provider(),
+            Math.min(ttl, negativeTtl));
+      }
+      if (soa.isPresent() || current.equals(atStart)) {
+        return new Resolved(Status.NODATA, names(chain), List.of(), List.of(), response.provider(),
+            Math.min(ttl, negativeTtl));
+      }
+      // the chain left the server's data: ask again for where it ends up
+    }
+    throw new DnsLookupException(host, "CNAME chain longer than " + maxChain + ": " + qname + " -> "
+        + String.join(" -> ", names(chain)), List.of());
+  }
+
+  private static Resolved positive(int type, List<Name> chain, List<Record> matches, String source, long ttl) {
+    List<InetAddress> addresses = new ArrayList<>();
+    List<SrvRecord> srv = new ArrayList<>();
+    for (Record r : matches) {
+      if (r instanceof ARecord a) {
+        addresses.add(a.getAddress());
+      } else if (r instanceof AAAARecord a) {
+        addresses.add(a.getAddress());
+      } else if (r instanceof SRVRecord s) {
+        srv.add(new SrvRecord(s.getPriority(), s.getWeight(), s.getPort(), s.getTarget().toString()));
+      }
+    }
+    return new Resolved(Status.NOERROR, names(chain), addresses, srv, source, ttl);
+  }
+
+  private static List<String> names(List<Name> chain) {
+    return chain.stream().map(Name::toString).collect(Collectors.toList());
+  }
+}
