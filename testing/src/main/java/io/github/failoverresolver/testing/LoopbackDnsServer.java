@@ -69,8 +69,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
     GARBAGE
   }
 
-  /** One query the server received. */
-  public record Query(String name, String type, String transport, Instant at) {}
+  /**
+   * One query the server received, and what it answered: an rcode and the answer records' data
+   * ({@code "NOERROR 127.0.0.5 127.0.0.6"}), {@code "DROP"}, {@code "GARBAGE"}, or {@code "TC"}.
+   */
+  public record Query(String name, String type, String transport, Instant at, String response) {}
 
   private static final int MAX_CHASE = 16;
 
@@ -364,7 +367,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
   private Optional<byte[]> handle(byte[] wire, String transport) throws IOException {
     Message query = new Message(wire);
     Record question = query.getQuestion();
-    log.add(new Query(question.getName().toString(), Type.string(question.getType()), transport, clock.instant()));
+    Instant arrived = clock.instant();
+    Fault mode = fault;
+    Optional<byte[]> out = respond(query, transport, mode);
+    log.add(new Query(question.getName().toString(), Type.string(question.getType()), transport, arrived,
+        summary(mode, out)));
     try {
       gate.await(60, TimeUnit.SECONDS);
       if (!delay.isZero()) {
@@ -374,7 +381,32 @@ public final class LoopbackDnsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
-    Fault mode = fault;
+    return out;
+  }
+
+  private static String summary(Fault mode, Optional<byte[]> out) {
+    if (out.isEmpty()) {
+      return "DROP";
+    }
+    if (mode == Fault.GARBAGE) {
+      return "GARBAGE";
+    }
+    try {
+      Message m = new Message(out.get());
+      if (m.getHeader().getFlag(Flags.TC)) {
+        return "TC";
+      }
+      StringBuilder sb = new StringBuilder(Rcode.string(m.getRcode()));
+      for (Record r : m.getSection(Section.ANSWER)) {
+        sb.append(' ').append(r.rdataToString());
+      }
+      return sb.toString();
+    } catch (IOException e) {
+      return "UNPARSABLE";
+    }
+  }
+
+  private Optional<byte[]> respond(Message query, String transport, Fault mode) {
     int id = query.getHeader().getID();
     switch (mode) {
       case DROP:
@@ -456,8 +488,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
           return r; // a loop: hand the client the chain so far, as real servers do
         }
         current = cname.getTarget();
-        if (!data.containsKey(current) && !inOwnZone(current)) {
-          // target outside our data: answer with the chain only and let the client chase it
+        if (!inOwnZone(current)) {
+          // outside our zones (or no zones declared): answer with the chain so far, as an
+          // authoritative server does, and let the client ask for the target
           return r;
         }
       }
