@@ -1,0 +1,2 @@
+/** grpc integration of failover-resolver: in progress. */
+package io.github.failoverresolver.grpc;

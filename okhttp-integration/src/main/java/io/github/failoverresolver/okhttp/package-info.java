@@ -1,0 +1,2 @@
+/** okhttp integration of failover-resolver: in progress. */
+package io.github.failoverresolver.okhttp;
