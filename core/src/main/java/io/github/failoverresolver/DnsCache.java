@@ -31,6 +31,11 @@ public final class DnsCache implements AutoCloseable {
     this.random = random;
   }
 
+  /** A view of an engine owned by someone else (the {@link FailoverResolver}). */
+  static DnsCache wrap(DnsEngine engine, RandomGenerator random) {
+    return new DnsCache(engine, random);
+  }
+
   /** A cache on the system clock, with its own (daemon) threads. */
   public static DnsCache create(DnsSettings settings) {
     return builder(settings).build();

@@ -21,6 +21,38 @@ public sealed interface FailoverEvent {
   record StaleAnswerServed(Instant at, String name, RecordType type, Duration age, String reason)
       implements FailoverEvent {}
 
+  /** An address passed its checks and became usable. */
+  record AddressUp(Instant at, String service, String endpoint, String address, String reason)
+      implements FailoverEvent {}
+
+  /** An address failed its checks and is no longer handed out. */
+  record AddressDown(Instant at, String service, String endpoint, String address, String reason)
+      implements FailoverEvent {}
+
+  /** Passive outcomes ejected an address for {@code duration} (outlier detection). */
+  record AddressEjected(Instant at, String service, String endpoint, String address, Duration duration,
+      int ejections, String reason) implements FailoverEvent {}
+
+  /** Traffic moved to a lower-priority tier because the serving one lost eligibility. */
+  record Failover(Instant at, String service, int fromTier, int toTier, String toEndpoint, String reason)
+      implements FailoverEvent {}
+
+  /** Traffic moved back to a higher-priority tier after it stayed eligible for {@code stableFor}. */
+  record Failback(Instant at, String service, int fromTier, int toTier, String toEndpoint, Duration stableFor,
+      String reason) implements FailoverEvent {}
+
+  /** No tier had an eligible address; panic mode hands out tier 0's least-bad addresses. */
+  record PanicEntered(Instant at, String service, String reason) implements FailoverEvent {}
+
+  record PanicLeft(Instant at, String service, String reason) implements FailoverEvent {}
+
+  /** No tier had an eligible address and panic mode is off: {@code select} fails until one comes back. */
+  record ServiceUnavailable(Instant at, String service, List<String> reasons) implements FailoverEvent {
+    public ServiceUnavailable {
+      reasons = List.copyOf(reasons);
+    }
+  }
+
   /** Two providers gave different answers for the same name and type. */
   record SplitBrainDetected(Instant at, String name, RecordType type, Map<String, List<String>> answersByProvider)
       implements FailoverEvent {

@@ -62,6 +62,22 @@ public final class EventDispatcher {
     }
   }
 
+  /** Runs user code (a subscriber) on the listener executor, isolated like a listener. */
+  public void dispatch(Runnable userCode, String what) {
+    try {
+      executor.execute(() -> {
+        try {
+          userCode.run();
+        } catch (RuntimeException | Error e) {
+          log.warn("{} threw; skipped", what, e);
+        }
+      });
+    } catch (RejectedExecutionException full) {
+      dropped.increment();
+      log.warn("{} dropped (listeners are not keeping up or the resolver is closed)", what);
+    }
+  }
+
   private void deliver(FailoverEvent event) {
     for (FailoverListener l : listeners) {
       try {

@@ -1,0 +1,62 @@
+package io.github.failoverresolver;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of one endpoint, given to the lambda of {@link ServiceBuilder#tier}. Not thread-safe; values
+ * are validated when the resolver is built.
+ *
+ * <p>Defaults: no active check (the endpoint's addresses are trusted to be up until passive outcomes say
+ * otherwise); with a check, {@code interval} 5 s (Envoy's common setting), {@code timeout} 1 s,
+ * {@code jitter} 0.1 of the interval (Envoy's {@code interval_jitter_percent} idea), {@code unhealthyThreshold}
+ * 1 (go down on the first failed check: failing over is cheap, serving errors is not) and
+ * {@code healthyThreshold} 2 (come back only after two passes; Envoy's usual value). At start-up the first
+ * passing check makes an address healthy, as in Envoy.
+ */
+public final class EndpointBuilder {
+  Optional<HealthCheck> check = Optional.empty();
+  Duration interval = Duration.ofSeconds(5);
+  Duration timeout = Duration.ofSeconds(1);
+  double jitter = 0.1;
+  int healthyThreshold = 2;
+  int unhealthyThreshold = 1;
+
+  EndpointBuilder() {}
+
+  /** The active check for this endpoint's addresses. */
+  public EndpointBuilder check(HealthCheck check) {
+    this.check = Optional.of(Objects.requireNonNull(check, "check"));
+    return this;
+  }
+
+  public EndpointBuilder interval(Duration interval) {
+    this.interval = interval;
+    return this;
+  }
+
+  /** How long one check may take; a check still running then counts as failed. */
+  public EndpointBuilder timeout(Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
+  /** Up to this fraction of the interval is added at random to each wait, so checks do not align. */
+  public EndpointBuilder jitter(double fraction) {
+    this.jitter = fraction;
+    return this;
+  }
+
+  /** Consecutive passing checks that bring an unhealthy address back. */
+  public EndpointBuilder healthyThreshold(int n) {
+    this.healthyThreshold = n;
+    return this;
+  }
+
+  /** Consecutive failing checks that take a healthy address down. */
+  public EndpointBuilder unhealthyThreshold(int n) {
+    this.unhealthyThreshold = n;
+    return this;
+  }
+}

@@ -1,0 +1,185 @@
+package io.github.failoverresolver;
+
+import io.github.failoverresolver.internal.health.HttpProbe;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Objects;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/** The built-in active checks. Each returned check is immutable and thread-safe. */
+public final class HealthChecks {
+  private HealthChecks() {}
+
+  /** Ready when a TCP connection opens within the timeout. Liveness only: prefer an HTTP readiness check. */
+  public static HealthCheck tcp() {
+    return new HealthCheck() {
+      @Override
+      public Result check(Context c) throws Exception {
+        try (Socket s = new Socket()) {
+          s.connect(c.address(), timeoutMillis(c));
+          return Result.healthy("tcp connect ok");
+        } catch (java.io.IOException e) {
+          return Result.unhealthy("tcp connect to " + describe(c.address()) + " failed: " + e.getMessage());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "tcp";
+      }
+    };
+  }
+
+  /** Ready when a TLS handshake with SNI and hostname verification succeeds, with the JVM's trust store. */
+  public static HealthCheck tls() {
+    return tls(defaultContext());
+  }
+
+  /** Ready when a TLS handshake succeeds against the given context's trust material. */
+  public static HealthCheck tls(SSLContext context) {
+    Objects.requireNonNull(context, "context");
+    return new HealthCheck() {
+      @Override
+      public Result check(Context c) throws Exception {
+        try (SSLSocket s = handshake(context, c)) {
+          return Result.healthy("tls handshake ok (" + s.getSession().getProtocol() + ")");
+        } catch (java.io.IOException e) {
+          return Result.unhealthy("tls handshake with " + c.host() + " at " + describe(c.address()) + " failed: "
+              + e.getMessage());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "tls";
+      }
+    };
+  }
+
+  /** A plain-HTTP readiness check: GET {@code path}, healthy on a 2xx status unless configured otherwise. */
+  public static Http http(String path) {
+    return new Http(false, path, 200, 299, b -> true, null);
+  }
+
+  /** An HTTPS readiness check (SNI and hostname verification on), healthy on 2xx unless configured otherwise. */
+  public static Http https(String path) {
+    return new Http(true, path, 200, 299, b -> true, null);
+  }
+
+  /** An HTTP(S) GET of a readiness path; configure it with the {@code expect...} and {@link #sslContext} methods. */
+  public static final class Http implements HealthCheck {
+    private final boolean tls;
+    private final String path;
+    private final int minStatus;
+    private final int maxStatus;
+    private final Predicate<String> body;
+    private final SSLContext ssl;
+
+    private Http(boolean tls, String path, int minStatus, int maxStatus, Predicate<String> body, SSLContext ssl) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("health check path '" + path + "' must start with '/'");
+      }
+      if (minStatus < 100 || maxStatus > 599 || minStatus > maxStatus) {
+        throw new IllegalArgumentException("health check status range " + minStatus + ".." + maxStatus
+            + " is not within 100..599");
+      }
+      this.tls = tls;
+      this.path = path;
+      this.minStatus = minStatus;
+      this.maxStatus = maxStatus;
+      this.body = body;
+      this.ssl = ssl;
+    }
+
+    /** Healthy only when the status is within {@code [min, max]}. */
+    public Http expectStatus(int min, int max) {
+      return new Http(tls, path, min, max, body, ssl);
+    }
+
+    /** Healthy only when the body (first 64 KiB, as UTF-8) also satisfies {@code predicate}. */
+    public Http expectBody(Predicate<String> predicate) {
+      return new Http(tls, path, minStatus, maxStatus, Objects.requireNonNull(predicate, "predicate"), ssl);
+    }
+
+    /** The trust (and client key) material for HTTPS; default: the JVM's. */
+    public Http sslContext(SSLContext context) {
+      return new Http(tls, path, minStatus, maxStatus, body, Objects.requireNonNull(context, "context"));
+    }
+
+    @Override
+    public Result check(Context c) throws Exception {
+      HttpProbe.Response r;
+      try {
+        Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
+        r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c));
+      } catch (java.io.IOException e) {
+        return Result.unhealthy((tls ? "https" : "http") + " GET " + path + " at " + describe(c.address())
+            + " failed: " + e.getMessage());
+      }
+      if (r.status() < minStatus || r.status() > maxStatus) {
+        return Result.unhealthy("GET " + path + " answered " + r.status() + ", expected " + minStatus + ".."
+            + maxStatus);
+      }
+      if (!body.test(r.body())) {
+        return Result.unhealthy("GET " + path + " answered " + r.status() + " but the body did not match");
+      }
+      return Result.healthy("GET " + path + " answered " + r.status());
+    }
+
+    @Override
+    public String toString() {
+      return (tls ? "https" : "http") + " " + path + " expect " + minStatus + ".." + maxStatus;
+    }
+  }
+
+  static SSLContext defaultContext() {
+    try {
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no default TLS context", e);
+    }
+  }
+
+  private static Socket connect(HealthCheck.Context c) throws java.io.IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(c.address(), timeoutMillis(c));
+      s.setSoTimeout(timeoutMillis(c));
+      return s;
+    } catch (java.io.IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Connects to the address, then shakes hands as the endpoint's host name (SNI, RFC 6125 checks). */
+  static SSLSocket handshake(SSLContext context, HealthCheck.Context c) throws java.io.IOException {
+    Socket raw = connect(c);
+    try {
+      SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, c.host(), c.port(), true);
+      SSLParameters p = s.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(c.host())));
+      s.setSSLParameters(p);
+      s.setSoTimeout(timeoutMillis(c));
+      s.startHandshake();
+      return s;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      raw.close();
+      throw e instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e);
+    }
+  }
+
+  static int timeoutMillis(HealthCheck.Context c) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, c.timeout().toMillis()));
+  }
+
+  static String describe(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+}

@@ -1,0 +1,107 @@
+package io.github.failoverresolver;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A service's tiers of endpoints and its failover policy, given to the lambda of
+ * {@link FailoverResolver.Builder#service}. Not thread-safe; validated when the resolver is built.
+ *
+ * <p>Defaults: {@code minEligible} 1; {@code failbackStability} 30 s, multiplied by
+ * {@code dampingFactor} 2 for each further failover within {@code flapWindow} 10 min, up to
+ * {@code maxFailbackStability} 10 min (the shape of BGP route-flap damping, RFC 2439); panic mode off;
+ * outlier detection ejects after 5 consecutive failures (Envoy's {@code consecutive_5xx}) or 1 connect
+ * failure (nothing to retry against), for 30 s times the number of ejections, up to 5 min (Envoy's
+ * {@code base_ejection_time} and {@code max_ejection_time}).
+ */
+public final class ServiceBuilder {
+  record EndpointEntry(int tier, String spec, EndpointBuilder builder) {}
+
+  final List<EndpointEntry> endpoints = new ArrayList<>();
+  int minEligible = 1;
+  Duration failbackStability = Duration.ofSeconds(30);
+  double dampingFactor = 2.0;
+  Duration maxFailbackStability = Duration.ofMinutes(10);
+  Duration flapWindow = Duration.ofMinutes(10);
+  boolean panicMode;
+  int ejectAfterFailures = 5;
+  int ejectAfterConnectFailures = 1;
+  Duration baseEjection = Duration.ofSeconds(30);
+  Duration maxEjection = Duration.ofMinutes(5);
+
+  ServiceBuilder() {}
+
+  /** Adds an endpoint {@code host:port} to a tier (0 is the primary) with default settings. */
+  public ServiceBuilder tier(int tier, String hostAndPort) {
+    return tier(tier, hostAndPort, e -> { });
+  }
+
+  /** Adds an endpoint {@code host:port} to a tier (0 is the primary), configured by {@code endpoint}. */
+  public ServiceBuilder tier(int tier, String hostAndPort, Consumer<EndpointBuilder> endpoint) {
+    EndpointBuilder b = new EndpointBuilder();
+    Objects.requireNonNull(endpoint, "endpoint").accept(b);
+    endpoints.add(new EndpointEntry(tier, hostAndPort, b));
+    return this;
+  }
+
+  /** A tier serves while it has at least this many eligible addresses. */
+  public ServiceBuilder minEligible(int n) {
+    this.minEligible = n;
+    return this;
+  }
+
+  /** How long a higher tier must stay eligible before traffic fails back to it. */
+  public ServiceBuilder failbackStability(Duration d) {
+    this.failbackStability = d;
+    return this;
+  }
+
+  /** The stability window is multiplied by this for each further failover within {@link #flapWindow}. */
+  public ServiceBuilder dampingFactor(double factor) {
+    this.dampingFactor = factor;
+    return this;
+  }
+
+  public ServiceBuilder maxFailbackStability(Duration d) {
+    this.maxFailbackStability = d;
+    return this;
+  }
+
+  /** Failovers older than this no longer lengthen the failback window. */
+  public ServiceBuilder flapWindow(Duration d) {
+    this.flapWindow = d;
+    return this;
+  }
+
+  /** When no tier is eligible, hand out tier 0's least-bad addresses instead of failing (health only). */
+  public ServiceBuilder panicMode(boolean on) {
+    this.panicMode = on;
+    return this;
+  }
+
+  /** Consecutive reported failures that eject an address. */
+  public ServiceBuilder ejectAfterFailures(int n) {
+    this.ejectAfterFailures = n;
+    return this;
+  }
+
+  /** Consecutive reported connect failures that eject an address. */
+  public ServiceBuilder ejectAfterConnectFailures(int n) {
+    this.ejectAfterConnectFailures = n;
+    return this;
+  }
+
+  /** The first ejection's length; the n-th lasts n times as long, up to {@link #maxEjection}. */
+  public ServiceBuilder baseEjection(Duration d) {
+    this.baseEjection = d;
+    return this;
+  }
+
+  public ServiceBuilder maxEjection(Duration d) {
+    this.maxEjection = d;
+    return this;
+  }
+}

@@ -1,0 +1,20 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.HealthCheck;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/** One endpoint as built and validated. Immutable. */
+public record EndpointConfig(
+    String name,
+    int tier,
+    String host,
+    int port,
+    Optional<InetAddress> literal,
+    Optional<HealthCheck> check,
+    Duration interval,
+    Duration timeout,
+    double jitter,
+    int healthyThreshold,
+    int unhealthyThreshold) {}

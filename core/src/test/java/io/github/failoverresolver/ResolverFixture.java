@@ -1,0 +1,82 @@
+package io.github.failoverresolver;
+
+import io.github.failoverresolver.testing.LoopbackDnsServer;
+import io.github.failoverresolver.testing.ManualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link FailoverResolver} on virtual time against a loopback DNS server: timers fire when the test
+ * advances the clock, and checks, the control loop and listeners run on the test's thread (unless a test
+ * passes its own check executor), so a test sees every consequence of a step before its next line.
+ */
+final class ResolverFixture implements AutoCloseable {
+  final ManualScheduler time = new ManualScheduler();
+  final LoopbackDnsServer dns = LoopbackDnsServer.start(time.clock());
+  final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+  final List<AutoCloseable> closeables = new ArrayList<>();
+  FailoverResolver resolver;
+
+  ResolverFixture() {
+    dns.zone("test", 3600, 30);
+  }
+
+  /** Builds the resolver; {@code services} adds services, {@code more} may change anything else. */
+  FailoverResolver start(Consumer<FailoverResolver.Builder> services) {
+    return start(services, b -> b, time);
+  }
+
+  FailoverResolver start(Consumer<FailoverResolver.Builder> services, UnaryOperator<FailoverResolver.Builder> more,
+      Executor checks) {
+    FailoverResolver.Builder b = FailoverResolver.builder()
+        .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns.hostAndPort()))
+            .queryTimeout(Duration.ofMillis(500)).build())
+        .clock(time.clock())
+        .scheduler(time)
+        .checkExecutor(checks)
+        .controlExecutor(Runnable::run)
+        .listenerExecutor(Runnable::run)
+        .random(new java.util.Random(7))
+        .listener(events::add);
+    services.accept(b);
+    resolver = more.apply(b).build();
+    return resolver;
+  }
+
+  <T extends AutoCloseable> T closeLater(T c) {
+    closeables.add(c);
+    return c;
+  }
+
+  void advance(Duration d) {
+    time.advance(d);
+  }
+
+  void advanceSeconds(double s) {
+    time.advance(Duration.ofMillis(Math.round(s * 1000)));
+  }
+
+  String selected(String service) {
+    return resolver.select(service).endpoint();
+  }
+
+  <T extends FailoverEvent> List<T> events(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (resolver != null) {
+      resolver.close();
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    dns.close();
+  }
+}
