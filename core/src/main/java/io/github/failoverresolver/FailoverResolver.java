@@ -86,8 +86,8 @@ public final class FailoverResolver implements AutoCloseable {
    * @throws UnknownHostException naming the host and why it has no usable address
    */
   public List<InetAddress> resolve(String host) throws UnknownHostException {
-    Optional<List<InetAddress>> endpoint = engine.resolve(host);
-    return endpoint.isPresent() ? endpoint.get() : dns.addresses(host);
+    List<InetAddress> endpoint = engine.resolve(host);
+    return endpoint != null ? endpoint : dns.addresses(host);
   }
 
   /**

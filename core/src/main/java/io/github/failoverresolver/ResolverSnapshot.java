@@ -51,8 +51,9 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
 
   /**
    * @param ejectedUntil when outlier ejection ends, if ejected
+   * @param lastChecked when its last active check finished (or timed out)
    * @param detail the last check's or report's detail
    */
   public record Address(String address, Health health, boolean eligible, Optional<Instant> ejectedUntil,
-      int ejections, int consecutiveFailures, String detail) {}
+      int ejections, int consecutiveFailures, Optional<Instant> lastChecked, String detail) {}
 }

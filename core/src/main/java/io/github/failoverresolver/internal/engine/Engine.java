@@ -78,6 +78,7 @@ public final class Engine {
     int ejections;
     long lastEjectionEnd = Long.MIN_VALUE / 2;
     String detail = "not checked yet";
+    long lastChecked = Long.MIN_VALUE;
     boolean checkRunning;
     long checkToken;
     ScheduledFuture<?> nextCheck;
@@ -214,14 +215,14 @@ public final class Engine {
     return service(service).table.targets;
   }
 
-  /** Eligible addresses of the endpoints named {@code host}; empty when {@code host} is no endpoint's. */
-  public Optional<List<InetAddress>> resolve(String host) throws java.net.UnknownHostException {
+  /** Eligible addresses of the endpoints named {@code host}; null when {@code host} is no endpoint's. */
+  public List<InetAddress> resolve(String host) throws java.net.UnknownHostException {
     List<EndpointState> eps = byHost.get(host);
     if (eps == null) {
       String dotless = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
       eps = byHost.get(dotless.toLowerCase(java.util.Locale.ROOT));
       if (eps == null) {
-        return Optional.empty();
+        return null;
       }
     }
     if (eps.size() == 1) {
@@ -229,7 +230,7 @@ public final class Engine {
       if (one.isEmpty()) {
         throw new java.net.UnknownHostException(host + ": no eligible address: " + eps.get(0).whyNot);
       }
-      return Optional.of(one);
+      return one;
     }
     Set<InetAddress> merged = new LinkedHashSet<>();
     List<String> why = new ArrayList<>();
@@ -240,7 +241,7 @@ public final class Engine {
     if (merged.isEmpty()) {
       throw new java.net.UnknownHostException(host + ": no eligible address: " + String.join("; ", why));
     }
-    return Optional.of(List.copyOf(merged));
+    return List.copyOf(merged);
   }
 
   private ServiceState service(String name) {
@@ -507,6 +508,7 @@ public final class Engine {
 
   private void applyCheck(EndpointState ep, AddressState a, boolean healthy, String detail) {
     a.detail = detail;
+    a.lastChecked = clock.millis();
     ResolverSnapshot.Health before = a.health;
     if (healthy) {
       a.consecutiveOk++;
@@ -887,7 +889,9 @@ public final class Engine {
         for (AddressState a : ep.addresses.values()) {
           addrs.add(new ResolverSnapshot.Address(a.label, a.health, eligible(ep, a, now),
               a.ejected(now) ? Optional.of(Instant.ofEpochMilli(a.ejectedUntil)) : Optional.empty(), a.ejections,
-              a.consecutiveFail, a.detail));
+              a.consecutiveFail,
+              a.lastChecked == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(a.lastChecked)),
+              a.detail));
         }
         eps.add(new ResolverSnapshot.Endpoint(ep.cfg.name(), ep.cfg.tier(), !eligibleOf(ep, now).isEmpty(),
             ep.drained, ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, addrs));

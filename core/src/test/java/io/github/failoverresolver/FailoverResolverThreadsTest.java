@@ -1,0 +1,129 @@
+package io.github.failoverresolver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.failoverresolver.testing.LoopbackDnsServer;
+import io.github.failoverresolver.testing.LoopbackHttpServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** User check code that hangs, and the threads the resolver owns. */
+class FailoverResolverThreadsTest {
+
+  /** Waits (bounded, polling) for something another thread does; fails the test if it never happens. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(2);
+    }
+  }
+
+  @Test
+  void hungCheckStallsNeitherOtherChecksNorSelect() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    HealthCheck hangs = c -> {
+      release.await();
+      return HealthCheck.Result.healthy("too late");
+    };
+    ExecutorService pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-check");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ResolverFixture f = new ResolverFixture();
+        LoopbackHttpServer primary = LoopbackHttpServer.http("primary");
+        LoopbackHttpServer backup = LoopbackHttpServer.http("backup")) {
+      f.dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.1");
+      String p = "primary.test:" + primary.port();
+      String b = "backup.test:" + backup.port();
+      f.start(r -> r.service("pay", s -> s
+              .tier(0, p, e -> e.check(hangs).jitter(0))
+              .tier(1, b, e -> e.check(HealthChecks.http("/ready")).jitter(0))),
+          x -> x, pool);
+      await("the backup's first check", () -> backup.requests().size() == 1);
+      await("the backup to be selected", () -> {
+        try {
+          return f.resolver.select("pay").endpoint().equals(b);
+        } catch (NoEligibleTargetException notYet) {
+          return false;
+        }
+      });
+      assertTimeoutPreemptively(Duration.ofSeconds(1), () -> f.resolver.select("pay"), "select never waits");
+
+      f.advanceSeconds(1); // the primary's check times out
+      ResolverSnapshot.Address primaryState = f.resolver.snapshot().service("pay").orElseThrow()
+          .endpoint(p).orElseThrow().addresses().get(0);
+      assertEquals(ResolverSnapshot.Health.UNHEALTHY, primaryState.health());
+      assertEquals("check timed out after 1000 ms", primaryState.detail());
+
+      for (int round = 2; round <= 4; round++) {
+        f.advanceSeconds(5);
+        java.time.Instant now = f.time.now();
+        await("backup check round " + round, () -> f.resolver.snapshot().service("pay").orElseThrow()
+            .endpoint(b).orElseThrow().addresses().get(0).lastChecked().equals(java.util.Optional.of(now)));
+      }
+      assertEquals(4, backup.requests().size(), "the backup was checked every round");
+      assertTrue(f.resolver.snapshot().service("pay").orElseThrow().endpoint(p).orElseThrow().addresses().get(0)
+          .detail().contains("hung"), "later rounds do not start a second check of the hung address");
+      assertEquals(b, f.resolver.select("pay").endpoint());
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void closeStopsEveryThreadTheResolverStartedAndIsIdempotent() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    CountDownLatch never = new CountDownLatch(1);
+    try (LoopbackDnsServer dns = LoopbackDnsServer.start();
+        LoopbackHttpServer primary = LoopbackHttpServer.http("primary")) {
+      dns.a("primary.test", 300, "127.0.0.1").a("stuck.test", 300, "127.0.0.1");
+      FailoverResolver resolver = FailoverResolver.builder()
+          .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns.hostAndPort())).build())
+          .service("pay", s -> s
+              .tier(0, "primary.test:" + primary.port(), e -> e.check(HealthChecks.http("/ready")))
+              .tier(1, "stuck.test:" + primary.port(), e -> e.check(c -> {
+                never.await(); // a user check that hangs until interrupted
+                return HealthCheck.Result.healthy("unreachable");
+              })))
+          .listener(e -> { })
+          .build();
+      await("the primary to be selected", () -> {
+        try {
+          return resolver.select("pay").tier() == 0;
+        } catch (NoEligibleTargetException notYet) {
+          return false;
+        }
+      });
+      List<Thread> ours = libraryThreads(before);
+      assertTrue(ours.stream().allMatch(Thread::isDaemon), "daemons only: " + ours);
+      assertTrue(ours.stream().anyMatch(t -> t.getName().startsWith("failover-resolver-control")), ours.toString());
+
+      resolver.close();
+      resolver.close();
+      for (Thread t : libraryThreads(before)) {
+        t.join(5_000);
+      }
+      assertEquals(List.of(), libraryThreads(before).stream().filter(Thread::isAlive).toList());
+    }
+  }
+
+  private static List<Thread> libraryThreads(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t))
+        .filter(t -> t.getName().startsWith("failover-resolver-"))
+        .toList();
+  }
+}
