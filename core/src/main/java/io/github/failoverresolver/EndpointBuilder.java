@@ -22,8 +22,49 @@ public final class EndpointBuilder {
   double jitter = 0.1;
   int healthyThreshold = 2;
   int unhealthyThreshold = 1;
+  Optional<TlsTrust> tls = Optional.empty();
+  Optional<CredentialSource> credential = Optional.empty();
+  Duration credentialWarnWithin = Duration.ofMinutes(10);
+  Duration credentialBlockWithin = Duration.ofSeconds(30);
+  Optional<Duration> credentialMaxAge = Optional.empty();
 
   EndpointBuilder() {}
+
+  /**
+   * Judge the certificate each address presents (chain, name, expiry horizon); an address whose
+   * certificate fails is not eligible, even in panic mode.
+   */
+  public EndpointBuilder tls(TlsTrust trust) {
+    this.tls = Optional.of(Objects.requireNonNull(trust, "tls"));
+    return this;
+  }
+
+  /**
+   * The endpoint's own secret (token, API key): it must be present, unexpired and not shared with another
+   * tier's endpoint for the endpoint to be eligible; the integrations attach it to requests sent here.
+   */
+  public EndpointBuilder credential(CredentialSource source) {
+    this.credential = Optional.of(Objects.requireNonNull(source, "credential"));
+    return this;
+  }
+
+  /** A credential expiring within this raises an event (default 10 min: tokens are often short-lived). */
+  public EndpointBuilder credentialWarnWithin(Duration d) {
+    this.credentialWarnWithin = d;
+    return this;
+  }
+
+  /** A credential expiring within this is blocked (default 30 s: too late to start using it). */
+  public EndpointBuilder credentialBlockWithin(Duration d) {
+    this.credentialBlockWithin = d;
+    return this;
+  }
+
+  /** A credential issued (a file written) longer ago than this is blocked as stale. */
+  public EndpointBuilder credentialMaxAge(Duration d) {
+    this.credentialMaxAge = Optional.of(d);
+    return this;
+  }
 
   /** The active check for this endpoint's addresses. */
   public EndpointBuilder check(HealthCheck check) {

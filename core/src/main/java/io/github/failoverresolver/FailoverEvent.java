@@ -53,6 +53,33 @@ public sealed interface FailoverEvent {
     }
   }
 
+  /**
+   * A certificate or credential is within its warn horizon: still trusted, to be renewed.
+   *
+   * @param what {@code "credential <id>"} or {@code "certificate of <address>"}
+   */
+  record CredentialExpiring(Instant at, String service, String endpoint, String what, long daysLeft,
+      Instant expiresAt) implements FailoverEvent {}
+
+  /** A certificate or credential failed its check: the endpoint (or address) is not eligible. */
+  record CredentialBlocked(Instant at, String service, String endpoint, String what, String reason)
+      implements FailoverEvent {}
+
+  /** A blocked certificate or credential passes again (rotated, renewed): eligible again. */
+  record CredentialRestored(Instant at, String service, String endpoint, String what, String reason)
+      implements FailoverEvent {}
+
+  /**
+   * Endpoints of different tiers use the same secret (equal keyed fingerprints): a backup that shares the
+   * primary's credential fails with it. {@code blocked} when the policy makes the backup ineligible.
+   */
+  record CredentialShared(Instant at, String service, List<String> endpoints, String fingerprint, boolean blocked)
+      implements FailoverEvent {
+    public CredentialShared {
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+
   /** Two providers gave different answers for the same name and type. */
   record SplitBrainDetected(Instant at, String name, RecordType type, Map<String, List<String>> answersByProvider)
       implements FailoverEvent {

@@ -342,9 +342,10 @@ public final class FailoverResolver implements AutoCloseable {
         throw new IllegalArgumentException(key + ".maxEjection=" + b.maxEjection + " is less than " + key
             + ".baseEjection=" + b.baseEjection);
       }
+      positive(key + ".trustInterval", b.trustInterval);
       return new ServiceConfig(name, endpoints, b.minEligible, b.failbackStability, b.dampingFactor,
           b.maxFailbackStability, b.flapWindow, b.panicMode, b.ejectAfterFailures, b.ejectAfterConnectFailures,
-          b.baseEjection, b.maxEjection);
+          b.baseEjection, b.maxEjection, b.trustInterval, b.blockSharedCredentials);
     }
 
     private static EndpointConfig endpoint(String key, ServiceBuilder.EndpointEntry e) {
@@ -395,9 +396,19 @@ public final class FailoverResolver implements AutoCloseable {
       }
       atLeast(key + ".healthyThreshold", b.healthyThreshold, 1);
       atLeast(key + ".unhealthyThreshold", b.unhealthyThreshold, 1);
+      notNegative(key + ".credentialWarnWithin", b.credentialWarnWithin);
+      notNegative(key + ".credentialBlockWithin", b.credentialBlockWithin);
+      if (b.credentialMaxAge.isPresent()) {
+        positive(key + ".credentialMaxAge", b.credentialMaxAge.get());
+      }
+      if (b.tls.isPresent()) {
+        notNegative(key + ".tls.warnWithin", b.tls.get().warnWithin());
+        notNegative(key + ".tls.blockWithin", b.tls.get().blockWithin());
+      }
       String name = (normalized.contains(":") ? "[" + normalized + "]" : normalized) + ":" + portNumber;
       return new EndpointConfig(name, e.tier(), normalized, portNumber, literal, b.check, b.interval, b.timeout,
-          b.jitter, b.healthyThreshold, b.unhealthyThreshold);
+          b.jitter, b.healthyThreshold, b.unhealthyThreshold, b.tls, b.credential, b.credentialWarnWithin,
+          b.credentialBlockWithin, b.credentialMaxAge);
     }
 
     private static void atLeast(String key, int value, int min) {

@@ -34,9 +34,10 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
 
   /**
    * @param dns what the last DNS lookup of the endpoint's host said
+   * @param credential the credential check's verdict (id and fingerprint prefix only), or "none"
    */
   public record Endpoint(String name, int tier, boolean up, boolean drained, String check, String dns,
-      List<Address> addresses) {
+      String credential, List<Address> addresses) {
     public Endpoint {
       addresses = List.copyOf(addresses);
     }
@@ -53,7 +54,12 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
    * @param ejectedUntil when outlier ejection ends, if ejected
    * @param lastChecked when its last active check finished (or timed out)
    * @param detail the last check's or report's detail
+   * @param tls the TLS trust verdict, when the endpoint has TLS trust checks
    */
   public record Address(String address, Health health, boolean eligible, Optional<Instant> ejectedUntil,
-      int ejections, int consecutiveFailures, Optional<Instant> lastChecked, String detail) {}
+      int ejections, int consecutiveFailures, Optional<Instant> lastChecked, String detail, Optional<Tls> tls) {}
+
+  /** What the TLS trust check found at an address. */
+  public record Tls(String verdict, String reason, Optional<String> issuer, Optional<String> leafSha256,
+      Optional<Instant> notAfter) {}
 }

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * {@code maxFailbackStability} 10 min (the shape of BGP route-flap damping, RFC 2439); panic mode off;
  * outlier detection ejects after 5 consecutive failures (Envoy's {@code consecutive_5xx}) or 1 connect
  * failure (nothing to retry against), for 30 s times the number of ejections, up to 5 min (Envoy's
- * {@code base_ejection_time} and {@code max_ejection_time}).
+ * {@code base_ejection_time} and {@code max_ejection_time}); trust checks every 30 s; shared credentials
+ * across tiers blocked.
  */
 public final class ServiceBuilder {
   record EndpointEntry(int tier, String spec, EndpointBuilder builder) {}
@@ -31,8 +32,25 @@ public final class ServiceBuilder {
   int ejectAfterConnectFailures = 1;
   Duration baseEjection = Duration.ofSeconds(30);
   Duration maxEjection = Duration.ofMinutes(5);
+  Duration trustInterval = Duration.ofSeconds(30);
+  boolean blockSharedCredentials = true;
 
   ServiceBuilder() {}
+
+  /** How often certificates and credentials are checked again (rotations are seen within this). */
+  public ServiceBuilder trustInterval(Duration d) {
+    this.trustInterval = d;
+    return this;
+  }
+
+  /**
+   * Whether an endpoint whose secret equals (by keyed fingerprint) that of an endpoint in a better tier is
+   * blocked (default) or only reported.
+   */
+  public ServiceBuilder blockSharedCredentials(boolean block) {
+    this.blockSharedCredentials = block;
+    return this;
+  }
 
   /** Adds an endpoint {@code host:port} to a tier (0 is the primary) with default settings. */
   public ServiceBuilder tier(int tier, String hostAndPort) {

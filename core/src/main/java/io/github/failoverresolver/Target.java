@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@link FailoverResolver#select(String)} hands out: the chosen endpoint of a service, its eligible
@@ -18,9 +19,12 @@ import java.util.Objects;
  * @param addresses the eligible addresses to connect to, best first (never empty)
  * @param generation increases each time the service's routing table changes
  * @param panic true when no address was eligible and panic mode handed out the least-bad ones
+ * @param credential the endpoint's own credential, to attach to requests sent to it (its
+ *     {@code toString()} shows only an id and a fingerprint prefix)
  */
 public record Target(String service, String endpoint, int tier, String host, int port,
-    List<InetSocketAddress> addresses, List<InetAddress> inetAddresses, long generation, boolean panic) {
+    List<InetSocketAddress> addresses, List<InetAddress> inetAddresses, long generation, boolean panic,
+    Optional<CredentialHandle> credential) {
 
   public Target {
     Objects.requireNonNull(service, "service");
@@ -28,6 +32,7 @@ public record Target(String service, String endpoint, int tier, String host, int
     Objects.requireNonNull(host, "host");
     addresses = List.copyOf(addresses);
     inetAddresses = List.copyOf(inetAddresses);
+    Objects.requireNonNull(credential, "credential");
   }
 
   /** {@code host:port}, the authority for TLS and HTTP/2 (IPv6 hosts in brackets). */
@@ -38,6 +43,6 @@ public record Target(String service, String endpoint, int tier, String host, int
   @Override
   public String toString() {
     return service + " -> " + endpoint + " (tier " + tier + ", gen " + generation + (panic ? ", PANIC" : "") + ") "
-        + addresses;
+        + addresses + credential.map(c -> " " + c).orElse("");
   }
 }

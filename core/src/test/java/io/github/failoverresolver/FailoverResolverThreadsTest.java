@@ -67,8 +67,10 @@ class FailoverResolverThreadsTest {
       assertEquals(ResolverSnapshot.Health.UNHEALTHY, primaryState.health());
       assertEquals("check timed out after 1000 ms", primaryState.detail());
 
+      // advance exactly to each backup round (t = 5, 10, 15) and wait for its real I/O before moving on:
+      // virtual time must not run past a check's timeout while the check is still on the wire
       for (int round = 2; round <= 4; round++) {
-        f.advanceSeconds(5);
+        f.advanceSeconds(round == 2 ? 4 : 5);
         java.time.Instant now = f.time.now();
         await("backup check round " + round, () -> f.resolver.snapshot().service("pay").orElseThrow()
             .endpoint(b).orElseThrow().addresses().get(0).lastChecked().equals(java.util.Optional.of(now)));

@@ -16,13 +16,20 @@ import java.util.function.UnaryOperator;
  * passes its own check executor), so a test sees every consequence of a step before its next line.
  */
 final class ResolverFixture implements AutoCloseable {
-  final ManualScheduler time = new ManualScheduler();
-  final LoopbackDnsServer dns = LoopbackDnsServer.start(time.clock());
+  final ManualScheduler time;
+  final LoopbackDnsServer dns;
   final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
   final List<AutoCloseable> closeables = new ArrayList<>();
   FailoverResolver resolver;
 
   ResolverFixture() {
+    this(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  /** Virtual time starting at {@code start} (real now, for tests of real certificates' dates). */
+  ResolverFixture(java.time.Instant start) {
+    time = new ManualScheduler(start);
+    dns = LoopbackDnsServer.start(time.clock());
     dns.zone("test", 3600, 30);
   }
 

@@ -1,6 +1,8 @@
 package io.github.failoverresolver.internal.engine;
 
+import io.github.failoverresolver.CredentialSource;
 import io.github.failoverresolver.HealthCheck;
+import io.github.failoverresolver.TlsTrust;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,4 +19,9 @@ public record EndpointConfig(
     Duration timeout,
     double jitter,
     int healthyThreshold,
-    int unhealthyThreshold) {}
+    int unhealthyThreshold,
+    Optional<TlsTrust> tls,
+    Optional<CredentialSource> credential,
+    Duration credentialWarnWithin,
+    Duration credentialBlockWithin,
+    Optional<Duration> credentialMaxAge) {}

@@ -13,6 +13,9 @@ import io.github.failoverresolver.Target;
 import io.github.failoverresolver.internal.EventDispatcher;
 import io.github.failoverresolver.internal.SerialExecutor;
 import io.github.failoverresolver.internal.dns.DnsEngine;
+import io.github.failoverresolver.internal.trust.CredentialJudge;
+import io.github.failoverresolver.internal.trust.TlsInspector;
+import io.github.failoverresolver.internal.trust.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -79,6 +82,8 @@ public final class Engine {
     long lastEjectionEnd = Long.MIN_VALUE / 2;
     String detail = "not checked yet";
     long lastChecked = Long.MIN_VALUE;
+    TlsInspector.CertVerdict tls = new TlsInspector.CertVerdict(Verdict.unknown("not inspected yet"),
+        Optional.empty(), Optional.empty(), Optional.empty());
     boolean checkRunning;
     long checkToken;
     ScheduledFuture<?> nextCheck;
@@ -107,6 +112,13 @@ public final class Engine {
     String dns = "not resolved yet";
     long keepUntil;
     volatile List<InetAddress> eligible = List.of();
+    Verdict credential = Verdict.unknown("not loaded yet");
+    Optional<io.github.failoverresolver.CredentialHandle> handle = Optional.empty();
+    Optional<String> fingerprint = Optional.empty();
+    boolean shared;
+    boolean trustRunning;
+    boolean trustAgain;
+    ScheduledFuture<?> nextTrust;
     volatile String whyNot = "not resolved or checked yet";
 
     EndpointState(EndpointConfig cfg, ServiceState service) {
@@ -153,6 +165,7 @@ public final class Engine {
   private final Duration dnsRefresh;
   private final Map<String, ServiceState> services;
   private final Map<String, List<EndpointState>> byHost;
+  private final CredentialJudge judge = new CredentialJudge();
   private final List<ScheduledFuture<?>> dnsTimers = new ArrayList<>();
   private volatile boolean closed;
 
@@ -193,6 +206,7 @@ public final class Engine {
           } else {
             resolveNow(ep);
           }
+          trustRound(ep);
         }
         evaluate(s);
       }
@@ -424,6 +438,7 @@ public final class Engine {
       return false;
     });
     LinkedHashMap<InetSocketAddress, AddressState> ordered = new LinkedHashMap<>();
+    boolean newcomers = false;
     for (InetSocketAddress w : wanted) {
       AddressState existing = ep.addresses.get(w);
       if (existing != null) {
@@ -431,6 +446,7 @@ public final class Engine {
       } else {
         AddressState fresh = new AddressState(w, ep.cfg.check().isPresent());
         ordered.put(w, fresh);
+        newcomers = true;
         if (ep.cfg.check().isPresent()) {
           startCheck(ep, fresh);
         }
@@ -438,6 +454,9 @@ public final class Engine {
     }
     ep.addresses.clear();
     ep.addresses.putAll(ordered);
+    if (newcomers && ep.cfg.tls().isPresent()) {
+      trustRound(ep); // a new address is inspected before it is used
+    }
   }
 
   // ---- active checks --------------------------------------------------------------------------
@@ -541,6 +560,139 @@ public final class Engine {
     evaluate(ep.service);
   }
 
+  // ---- trust ----------------------------------------------------------------------------------
+
+  /** Loads the credential and inspects every address's certificate, off the loop; applies the verdicts. */
+  private void trustRound(EndpointState ep) {
+    if (closed || (ep.cfg.tls().isEmpty() && ep.cfg.credential().isEmpty())) {
+      return;
+    }
+    if (ep.trustRunning) {
+      ep.trustAgain = true;
+      return;
+    }
+    ep.trustRunning = true;
+    ep.trustAgain = false;
+    if (ep.nextTrust != null) {
+      ep.nextTrust.cancel(false);
+    }
+    List<InetSocketAddress> addresses = List.copyOf(ep.addresses.keySet());
+    Instant now = clock.instant();
+    EndpointConfig cfg = ep.cfg;
+    boolean started = runIo(() -> {
+      Optional<CredentialJudge.Judged> cred = cfg.credential().map(source -> judge.judge(source, now,
+          cfg.credentialWarnWithin(), cfg.credentialBlockWithin(), cfg.credentialMaxAge()));
+      Map<InetSocketAddress, TlsInspector.CertVerdict> certs = new HashMap<>();
+      if (cfg.tls().isPresent()) {
+        for (InetSocketAddress a : addresses) {
+          certs.put(a, TlsInspector.inspect(a, cfg.host(), cfg.port(), cfg.timeout(), cfg.tls().get(), now));
+        }
+      }
+      control.execute(() -> applyTrust(ep, cred, certs));
+    }, "trust check of " + cfg.name());
+    if (!started) {
+      ep.trustRunning = false;
+      scheduleTrust(ep);
+    }
+  }
+
+  private void scheduleTrust(EndpointState ep) {
+    if (closed) {
+      return;
+    }
+    long delay = ep.service.cfg.trustInterval().toMillis();
+    ep.nextTrust = scheduler.schedule(() -> control.execute(() -> trustRound(ep)), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void applyTrust(EndpointState ep, Optional<CredentialJudge.Judged> cred,
+      Map<InetSocketAddress, TlsInspector.CertVerdict> certs) {
+    ep.trustRunning = false;
+    if (closed) {
+      return;
+    }
+    if (cred.isPresent()) {
+      CredentialJudge.Judged j = cred.get();
+      String what = "credential " + j.handle().map(h -> h.id()).orElse("of " + ep.cfg.name());
+      announceTrust(ep, what, ep.credential, j.verdict());
+      ep.credential = j.verdict();
+      ep.handle = j.handle();
+      ep.fingerprint = j.fingerprint();
+    }
+    for (Map.Entry<InetSocketAddress, TlsInspector.CertVerdict> c : certs.entrySet()) {
+      AddressState a = ep.addresses.get(c.getKey());
+      if (a == null) {
+        continue;
+      }
+      TlsInspector.CertVerdict v = c.getValue();
+      if (v.verdict().status() == Verdict.Status.UNKNOWN && a.tls.verdict().status() != Verdict.Status.UNKNOWN) {
+        continue; // unreachable now: health decides; the last verdict on the certificate stands
+      }
+      announceTrust(ep, "certificate of " + a.label, a.tls.verdict(), v.verdict());
+      a.tls = v;
+    }
+    detectSharedCredentials(ep.service);
+    evaluate(ep.service);
+    if (ep.trustAgain) {
+      trustRound(ep);
+    } else {
+      scheduleTrust(ep);
+    }
+  }
+
+  private void announceTrust(EndpointState ep, String what, Verdict before, Verdict after) {
+    Instant at = clock.instant();
+    String service = ep.service.cfg.name();
+    if (after.status() == Verdict.Status.BLOCKED && before.status() != Verdict.Status.BLOCKED) {
+      events.publish(new FailoverEvent.CredentialBlocked(at, service, ep.cfg.name(), what, after.reason()));
+    } else if (after.status() == Verdict.Status.WARN && before.status() != Verdict.Status.WARN) {
+      Instant expires = after.expiresAt().orElse(at);
+      events.publish(new FailoverEvent.CredentialExpiring(at, service, ep.cfg.name(), what,
+          Duration.between(at, expires).toDays(), expires));
+    }
+    if (before.status() == Verdict.Status.BLOCKED && after.status().trusted()) {
+      events.publish(new FailoverEvent.CredentialRestored(at, service, ep.cfg.name(), what, after.reason()));
+    }
+  }
+
+  /** Marks each endpoint whose secret equals that of an endpoint in a better tier. */
+  private void detectSharedCredentials(ServiceState s) {
+    Map<String, List<EndpointState>> byFingerprint = new HashMap<>();
+    for (EndpointState ep : s.endpoints) {
+      ep.fingerprint.ifPresent(fp -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(ep));
+    }
+    for (EndpointState ep : s.endpoints) {
+      List<EndpointState> same = ep.fingerprint.map(byFingerprint::get).orElse(List.of());
+      int bestTier = same.stream().mapToInt(e -> e.cfg.tier()).min().orElse(ep.cfg.tier());
+      boolean shared = ep.cfg.tier() > bestTier;
+      if (shared && !ep.shared) {
+        events.publish(new FailoverEvent.CredentialShared(clock.instant(), s.cfg.name(),
+            same.stream().map(e -> e.cfg.name()).toList(), ep.handle.map(h -> h.fingerprint()).orElse(""),
+            s.cfg.blockSharedCredentials()));
+      }
+      ep.shared = shared;
+    }
+  }
+
+  private boolean trusted(EndpointState ep, AddressState a) {
+    if (ep.cfg.credential().isPresent()
+        && (!ep.credential.status().trusted() || (ep.shared && ep.service.cfg.blockSharedCredentials()))) {
+      return false;
+    }
+    return ep.cfg.tls().isEmpty() || a.tls.verdict().status().trusted();
+  }
+
+  private String untrustedReason(EndpointState ep, AddressState a) {
+    if (ep.cfg.credential().isPresent()) {
+      if (!ep.credential.status().trusted()) {
+        return "untrusted: " + ep.credential.reason();
+      }
+      if (ep.shared && ep.service.cfg.blockSharedCredentials()) {
+        return "untrusted: credential " + ep.handle.map(h -> h.id()).orElse("") + " is shared with a better tier";
+      }
+    }
+    return "untrusted: " + a.tls.verdict().reason();
+  }
+
   // ---- passive outcomes -----------------------------------------------------------------------
 
   private void onOutcome(EndpointState ep, AddressState a, Outcome outcome) {
@@ -584,12 +736,15 @@ public final class Engine {
   // ---- policy -------------------------------------------------------------------------------
 
   private boolean eligible(EndpointState ep, AddressState a, long now) {
-    return !ep.drained && a.health == ResolverSnapshot.Health.HEALTHY && !a.ejected(now);
+    return !ep.drained && a.health == ResolverSnapshot.Health.HEALTHY && !a.ejected(now) && trusted(ep, a);
   }
 
   private String whyNot(EndpointState ep, AddressState a, long now) {
     if (ep.drained) {
       return "drained by operator";
+    }
+    if (!trusted(ep, a)) {
+      return untrustedReason(ep, a);
     }
     if (a.ejected(now)) {
       return "ejected until " + Instant.ofEpochMilli(a.ejectedUntil) + " (" + a.detail + ")";
@@ -647,11 +802,15 @@ public final class Engine {
       }
     }
     int lowest = s.tiers.get(0);
+    // until the primary tier has had its first verdicts (health and trust), moving to it is start-up,
+    // not a failback: decide with the old value, then update it
+    boolean settledBefore = s.settled;
     if (!s.settled) {
-      // until the primary tier has had its first verdicts, moving to it is start-up, not a failback
       s.settled = s.endpoints.stream().filter(e -> e.cfg.tier() == lowest)
           .allMatch(e -> !e.addresses.isEmpty()
-              && e.addresses.values().stream().noneMatch(a -> a.health == ResolverSnapshot.Health.UNKNOWN));
+              && (e.cfg.credential().isEmpty() || e.credential.status() != Verdict.Status.UNKNOWN)
+              && e.addresses.values().stream().noneMatch(a -> a.health == ResolverSnapshot.Health.UNKNOWN
+                  || (e.cfg.tls().isPresent() && a.tls.verdict().status() == Verdict.Status.UNKNOWN)));
     }
 
     Integer best = null;
@@ -678,14 +837,15 @@ public final class Engine {
     if (s.pinnedEndpoint != null) {
       EndpointState pinned = endpointByName(s, s.pinnedEndpoint);
       onlyPinnedEndpoint = !eligibleOf(pinned, now).isEmpty();
-      chosen = onlyPinnedEndpoint ? pinned.cfg.tier() : choiceWithoutPin(s, best, degraded, previous, now);
+      chosen = onlyPinnedEndpoint ? pinned.cfg.tier()
+          : choiceWithoutPin(s, best, degraded, previous, settledBefore, now);
       reason = onlyPinnedEndpoint ? "pinned to endpoint " + pinned.cfg.name() + " by operator"
           : "pinned endpoint " + pinned.cfg.name() + " has no eligible address; normal policy applies";
     } else if (s.pinnedTier != null && eligibleCount.getOrDefault(s.pinnedTier, 0) > 0) {
       chosen = s.pinnedTier;
       reason = "pinned to tier " + chosen + " by operator";
     } else {
-      chosen = choiceWithoutPin(s, best, degraded, previous, now);
+      chosen = choiceWithoutPin(s, best, degraded, previous, settledBefore, now);
       reason = s.pinnedTier != null ? "pinned tier " + s.pinnedTier + " has no eligible address; " : "";
       if (chosen < 0) {
         reason += "no tier has an eligible address";
@@ -740,6 +900,7 @@ public final class Engine {
       for (EndpointState ep : s.endpoints) {
         if (ep.cfg.tier() == lowest && !ep.drained) {
           List<AddressState> leastBad = new ArrayList<>(ep.addresses.values());
+          leastBad.removeIf(a -> !trusted(ep, a)); // panic relaxes health, never trust
           leastBad.sort(Comparator.<AddressState>comparingInt(a -> a.ejected(now) ? 1 : 0)
               .thenComparingInt(a -> a.health == ResolverSnapshot.Health.UNKNOWN ? 0 : 1)
               .thenComparingInt(a -> a.consecutiveFail));
@@ -754,7 +915,7 @@ public final class Engine {
       List<Target> stamped = new ArrayList<>(targets.size());
       for (Target t : targets) {
         stamped.add(new Target(t.service(), t.endpoint(), t.tier(), t.host(), t.port(), t.addresses(),
-            t.inetAddresses(), generation, t.panic()));
+            t.inetAddresses(), generation, t.panic(), t.credential()));
       }
       s.table = new RoutingTable(stamped, reasons, generation);
     }
@@ -770,11 +931,12 @@ public final class Engine {
     }
   }
 
-  private int choiceWithoutPin(ServiceState s, Integer best, Integer degraded, int previous, long now) {
+  private int choiceWithoutPin(ServiceState s, Integer best, Integer degraded, int previous, boolean settled,
+      long now) {
     if (best == null) {
       return degraded == null ? -1 : degraded;
     }
-    if (previous < 0 || !s.settled) {
+    if (previous < 0 || !settled) {
       return best;
     }
     if (!s.eligibleSince.containsKey(previous)) {
@@ -808,7 +970,7 @@ public final class Engine {
     }
     List<InetAddress> plain = addresses.stream().map(InetSocketAddress::getAddress).toList();
     out.add(new Target(s.cfg.name(), ep.cfg.name(), ep.cfg.tier(), ep.cfg.host(), ep.cfg.port(), addresses, plain,
-        0, panic));
+        0, panic, ep.cfg.credential().isPresent() ? ep.handle : Optional.empty()));
   }
 
   private static boolean sameTargets(List<Target> a, List<Target> b) {
@@ -818,11 +980,16 @@ public final class Engine {
     for (int i = 0; i < a.size(); i++) {
       Target x = a.get(i);
       Target y = b.get(i);
-      if (!x.endpoint().equals(y.endpoint()) || !x.addresses().equals(y.addresses()) || x.panic() != y.panic()) {
+      if (!x.endpoint().equals(y.endpoint()) || !x.addresses().equals(y.addresses()) || x.panic() != y.panic()
+          || !credentialOf(x).equals(credentialOf(y))) {
         return false;
       }
     }
     return true;
+  }
+
+  private static String credentialOf(Target t) {
+    return t.credential().map(io.github.failoverresolver.CredentialHandle::fingerprint).orElse("");
   }
 
   /** The failback window now: the base, multiplied for each further failover within the flap window. */
@@ -891,16 +1058,29 @@ public final class Engine {
               a.ejected(now) ? Optional.of(Instant.ofEpochMilli(a.ejectedUntil)) : Optional.empty(), a.ejections,
               a.consecutiveFail,
               a.lastChecked == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(a.lastChecked)),
-              a.detail));
+              a.detail, ep.cfg.tls().isEmpty() ? Optional.empty()
+                  : Optional.of(new ResolverSnapshot.Tls(a.tls.verdict().status().name(), a.tls.verdict().reason(),
+                      a.tls.issuer(), a.tls.leafSha256(), a.tls.notAfter()))));
         }
         eps.add(new ResolverSnapshot.Endpoint(ep.cfg.name(), ep.cfg.tier(), !eligibleOf(ep, now).isEmpty(),
-            ep.drained, ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, addrs));
+            ep.drained, ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns,
+            credentialSummary(ep), addrs));
       }
       Optional<String> pin = s.pinnedEndpoint != null ? Optional.of("endpoint " + s.pinnedEndpoint)
           : s.pinnedTier != null ? Optional.of("tier " + s.pinnedTier) : Optional.empty();
       out.add(new ResolverSnapshot.Service(s.cfg.name(), s.activeTier, s.panic, s.generation, s.reason, pin, eps));
     }
     return new ResolverSnapshot(Instant.ofEpochMilli(now), out);
+  }
+
+  private String credentialSummary(EndpointState ep) {
+    if (ep.cfg.credential().isEmpty()) {
+      return "none";
+    }
+    String who = ep.handle.map(Object::toString).orElse("credential");
+    String shared = ep.shared ? "; SHARED with a better tier" + (ep.service.cfg.blockSharedCredentials()
+        ? " (blocked)" : "") : "";
+    return who + ": " + ep.credential.status() + ", " + ep.credential.reason() + shared;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -930,6 +1110,9 @@ public final class Engine {
           s.evaluation.cancel(false);
         }
         for (EndpointState ep : s.endpoints) {
+          if (ep.nextTrust != null) {
+            ep.nextTrust.cancel(false);
+          }
           for (AddressState a : ep.addresses.values()) {
             if (a.nextCheck != null) {
               a.nextCheck.cancel(false);

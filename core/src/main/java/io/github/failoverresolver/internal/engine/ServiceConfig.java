@@ -16,7 +16,9 @@ public record ServiceConfig(
     int ejectAfterFailures,
     int ejectAfterConnectFailures,
     Duration baseEjection,
-    Duration maxEjection) {
+    Duration maxEjection,
+    Duration trustInterval,
+    boolean blockSharedCredentials) {
 
   public ServiceConfig {
     endpoints = List.copyOf(endpoints);
