@@ -90,6 +90,11 @@ public final class FailoverResolver implements AutoCloseable {
     return endpoint != null ? endpoint : dns.addresses(host);
   }
 
+  /** The eligible addresses of the endpoint(s) named {@code host}, or null when no endpoint has that host. */
+  public List<InetAddress> endpointAddresses(String host) throws UnknownHostException {
+    return engine.resolve(host);
+  }
+
   /**
    * Tells the resolver what using {@code address} of {@code target} produced. Failures take effect before
    * this returns: an address they eject is not in the next {@code select}.
@@ -99,6 +104,21 @@ public final class FailoverResolver implements AutoCloseable {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(outcome, "outcome");
     engine.report(target, address, outcome);
+  }
+
+  /**
+   * Records an outcome for {@code address} wherever it is an endpoint's address (for clients that know
+   * only the socket address, such as an HTTP client's connection events). Failures apply before return.
+   */
+  public void report(InetSocketAddress address, Outcome outcome) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(outcome, "outcome");
+    engine.reportAddress(address, outcome);
+  }
+
+  /** The names of the configured services. */
+  public Set<String> services() {
+    return engine.serviceNames();
   }
 
   /**

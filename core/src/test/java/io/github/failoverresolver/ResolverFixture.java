@@ -15,30 +15,30 @@ import java.util.function.UnaryOperator;
  * advances the clock, and checks, the control loop and listeners run on the test's thread (unless a test
  * passes its own check executor), so a test sees every consequence of a step before its next line.
  */
-final class ResolverFixture implements AutoCloseable {
-  final ManualScheduler time;
-  final LoopbackDnsServer dns;
-  final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
+public final class ResolverFixture implements AutoCloseable {
+  public final ManualScheduler time;
+  public final LoopbackDnsServer dns;
+  public final List<FailoverEvent> events = new CopyOnWriteArrayList<>();
   final List<AutoCloseable> closeables = new ArrayList<>();
-  FailoverResolver resolver;
+  public FailoverResolver resolver;
 
-  ResolverFixture() {
+  public ResolverFixture() {
     this(java.time.Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   /** Virtual time starting at {@code start} (real now, for tests of real certificates' dates). */
-  ResolverFixture(java.time.Instant start) {
+  public ResolverFixture(java.time.Instant start) {
     time = new ManualScheduler(start);
     dns = LoopbackDnsServer.start(time.clock());
     dns.zone("test", 3600, 30);
   }
 
   /** Builds the resolver; {@code services} adds services, {@code more} may change anything else. */
-  FailoverResolver start(Consumer<FailoverResolver.Builder> services) {
+  public FailoverResolver start(Consumer<FailoverResolver.Builder> services) {
     return start(services, b -> b, time);
   }
 
-  FailoverResolver start(Consumer<FailoverResolver.Builder> services, UnaryOperator<FailoverResolver.Builder> more,
+  public FailoverResolver start(Consumer<FailoverResolver.Builder> services, UnaryOperator<FailoverResolver.Builder> more,
       Executor checks) {
     FailoverResolver.Builder b = FailoverResolver.builder()
         .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns.hostAndPort()))
@@ -55,24 +55,24 @@ final class ResolverFixture implements AutoCloseable {
     return resolver;
   }
 
-  <T extends AutoCloseable> T closeLater(T c) {
+  public <T extends AutoCloseable> T closeLater(T c) {
     closeables.add(c);
     return c;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     time.advance(d);
   }
 
-  void advanceSeconds(double s) {
+  public void advanceSeconds(double s) {
     time.advance(Duration.ofMillis(Math.round(s * 1000)));
   }
 
-  String selected(String service) {
+  public String selected(String service) {
     return resolver.select(service).endpoint();
   }
 
-  <T extends FailoverEvent> List<T> events(Class<T> type) {
+  public <T extends FailoverEvent> List<T> events(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 

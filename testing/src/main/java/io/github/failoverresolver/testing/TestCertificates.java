@@ -75,6 +75,17 @@ public final class TestCertificates {
       return trusting(List.of(certificate));
     }
 
+    /** A trust manager trusting only this authority (OkHttp's sslSocketFactory wants one). */
+    public javax.net.ssl.X509TrustManager trustManager() {
+      try {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trustStore());
+        return (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     public KeyStore trustStore() {
       return TestCertificates.trustStore(List.of(certificate));
     }

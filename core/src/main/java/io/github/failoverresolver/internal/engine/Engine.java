@@ -294,6 +294,32 @@ public final class Engine {
     }
   }
 
+  /** Records an outcome for {@code address} in every endpoint that has it (callers that only know the address). */
+  public void reportAddress(InetSocketAddress address, Outcome outcome) {
+    Runnable apply = () -> {
+      for (ServiceState s : services.values()) {
+        for (EndpointState ep : s.endpoints) {
+          AddressState a = ep.addresses.get(address);
+          if (a != null) {
+            onOutcome(ep, a, outcome);
+          }
+        }
+      }
+    };
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      control.execute(apply);
+    } else {
+      control.call(() -> {
+        apply.run();
+        return null;
+      }, CALL_TIMEOUT_MS);
+    }
+  }
+
+  public java.util.Set<String> serviceNames() {
+    return services.keySet();
+  }
+
   public Subscription subscribe(String service, Consumer<Optional<Target>> listener) {
     ServiceState s = service(service);
     s.subscribers.add(listener);

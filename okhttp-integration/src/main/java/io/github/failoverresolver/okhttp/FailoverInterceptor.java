@@ -1,0 +1,142 @@
+package io.github.failoverresolver.okhttp;
+
+import io.github.failoverresolver.FailoverResolver;
+import io.github.failoverresolver.NoEligibleTargetException;
+import io.github.failoverresolver.Target;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * An application interceptor for logical service URLs ({@code https://payments/...}, where {@code payments}
+ * is a service of the resolver): it sends the request to the selected endpoint (rewriting host and port),
+ * attaches that endpoint's own credential (replacing any the caller set), and after a connect failure or a
+ * retryable status retries an idempotent request once on the next eligible target. When the service's
+ * routing changes it evicts the pool's idle connections, so no new call reuses one to an address that was
+ * ejected or failed over from. Requests to other hosts pass through untouched. Thread-safe.
+ */
+public final class FailoverInterceptor implements Interceptor {
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+  private final FailoverResolver resolver;
+  private final FailoverHttpSettings settings;
+  private final ConnectionPool pool;
+  private final Map<String, Long> seenGeneration = new ConcurrentHashMap<>();
+
+  private FailoverInterceptor(FailoverResolver resolver, FailoverHttpSettings settings, ConnectionPool pool) {
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.pool = pool;
+  }
+
+  /** With default settings; pass the client's pool with {@link #of(FailoverResolver, FailoverHttpSettings, ConnectionPool)}. */
+  public static FailoverInterceptor of(FailoverResolver resolver) {
+    return new FailoverInterceptor(resolver, FailoverHttpSettings.defaults(), null);
+  }
+
+  /** @param pool the client's connection pool, evicted when routing changes (null to leave it alone) */
+  public static FailoverInterceptor of(FailoverResolver resolver, FailoverHttpSettings settings, ConnectionPool pool) {
+    return new FailoverInterceptor(resolver, settings, pool);
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    String service = serviceOf(request.url());
+    if (service == null) {
+      return chain.proceed(request);
+    }
+    Target target = select(service);
+    Response response = null;
+    IOException failure = null;
+    try {
+      response = chain.proceed(routed(request, target));
+    } catch (IOException e) {
+      failure = e;
+    }
+    if (failure == null && !settings.retryableStatuses().contains(response.code())) {
+      return response;
+    }
+    boolean idempotent = IDEMPOTENT.contains(request.method().toUpperCase(Locale.ROOT));
+    boolean connectFailure = failure instanceof java.net.ConnectException
+        || failure instanceof java.net.NoRouteToHostException || failure instanceof java.net.UnknownHostException;
+    boolean retry = idempotent || (settings.retryNonIdempotent() && connectFailure);
+    Target next = retry ? nextTarget(service, target) : null;
+    if (next == null) {
+      if (failure != null) {
+        throw failure;
+      }
+      return response;
+    }
+    if (response != null) {
+      response.close();
+    }
+    return chain.proceed(routed(request, next));
+  }
+
+  private String serviceOf(HttpUrl url) {
+    String host = url.host();
+    for (String s : resolver.services()) {
+      if (s.equalsIgnoreCase(host)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private Target select(String service) throws IOException {
+    try {
+      Target t = resolver.select(service);
+      Long seen = seenGeneration.put(service, t.generation());
+      if (seen != null && seen != t.generation() && pool != null) {
+        pool.evictAll(); // routing changed: idle connections may lead to an address no longer chosen
+      }
+      return t;
+    } catch (NoEligibleTargetException e) {
+      throw new java.net.UnknownServiceException(e.getMessage());
+    }
+  }
+
+  /** The best eligible target now that is not the one that just failed (the failure was reported already). */
+  private Target nextTarget(String service, Target failed) throws IOException {
+    List<Target> candidates;
+    try {
+      select(service);
+      candidates = resolver.targets(service);
+    } catch (IOException noneLeft) {
+      return null;
+    }
+    for (Target t : candidates) {
+      if (!t.endpoint().equals(failed.endpoint()) || !t.addresses().equals(failed.addresses())) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private Request routed(Request request, Target target) {
+    HttpUrl url = request.url().newBuilder().host(target.host()).port(target.port()).build();
+    Request.Builder b = request.newBuilder().url(url).tag(Target.class, target);
+    target.credential().ifPresent(c -> b.header(settings.credentialHeader(),
+        settings.credentialScheme().isEmpty() ? c.secret().reveal() : settings.credentialScheme() + " "
+            + c.secret().reveal()));
+    if (target.credential().isEmpty()) {
+      b.removeHeader(settings.credentialHeader()); // never forward a credential meant for another endpoint
+    }
+    return b.build();
+  }
+
+  @Override
+  public String toString() {
+    return "FailoverInterceptor";
+  }
+}

@@ -1,2 +1,0 @@
-/** okhttp integration of failover-resolver: in progress. */
-package io.github.failoverresolver.okhttp;
