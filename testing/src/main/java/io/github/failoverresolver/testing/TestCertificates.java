@@ -36,8 +36,8 @@ public final class TestCertificates {
 
   /** A certificate with its private key and the chain up to (not including) the root. */
   public record Issued(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {
-    /** A server (or client) TLS context presenting this certificate, trusting {@code trusted}. */
-    public SSLContext serverContext() {
+    /** Key managers presenting this certificate (gRPC's TlsServerCredentials takes these). */
+    public javax.net.ssl.KeyManager[] keyManagers() {
       try {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -49,10 +49,19 @@ public final class TestCertificates {
         ks.setKeyEntry("key", key, new char[0], full);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        return kmf.getKeyManagers();
       } catch (GeneralSecurityException | java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** A server TLS context presenting this certificate. */
+    public SSLContext serverContext() {
+      try {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(keyManagers(), null, null);
+        return ctx;
+      } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     }

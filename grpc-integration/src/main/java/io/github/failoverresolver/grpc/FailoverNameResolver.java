@@ -1,0 +1,95 @@
+package io.github.failoverresolver.grpc;
+
+import io.github.failoverresolver.FailoverResolver;
+import io.github.failoverresolver.NoEligibleTargetException;
+import io.github.failoverresolver.Subscription;
+import io.github.failoverresolver.Target;
+import io.grpc.Attributes;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves one service for one channel: pushes the selected target's eligible addresses (one address
+ * group each, in preference order, carrying the endpoint's authority for TLS) as soon as the routing table
+ * changes, and again on {@link #refresh()}. Calls into gRPC happen in the channel's synchronization
+ * context. {@link #shutdown()} ends the subscription.
+ */
+final class FailoverNameResolver extends NameResolver {
+  private final FailoverResolver resolver;
+  private final String service;
+  private final SynchronizationContext sync;
+  private Listener2 listener;
+  private Subscription subscription;
+  private boolean shutdown;
+
+  FailoverNameResolver(FailoverResolver resolver, String service, Args args) {
+    this.resolver = resolver;
+    this.service = service;
+    this.sync = args.getSynchronizationContext();
+  }
+
+  @Override
+  public String getServiceAuthority() {
+    return service;
+  }
+
+  @Override
+  public void start(Listener2 listener) {
+    this.listener = listener;
+    // the first delivery is the current target; later ones come on each change
+    this.subscription = resolver.subscribe(service, target -> sync.execute(() -> push(target)));
+  }
+
+  @Override
+  public void refresh() {
+    Optional<Target> now;
+    try {
+      now = Optional.of(resolver.select(service));
+    } catch (NoEligibleTargetException none) {
+      now = Optional.empty();
+    }
+    Optional<Target> current = now;
+    sync.execute(() -> push(current));
+  }
+
+  private void push(Optional<Target> target) {
+    if (shutdown || listener == null) {
+      return;
+    }
+    if (target.isEmpty()) {
+      String why;
+      try {
+        resolver.select(service);
+        why = "no eligible target";
+      } catch (NoEligibleTargetException e) {
+        why = e.getMessage();
+      }
+      listener.onError(Status.UNAVAILABLE.withDescription(why));
+      return;
+    }
+    Target t = target.get();
+    List<EquivalentAddressGroup> groups = new ArrayList<>();
+    for (InetSocketAddress address : t.addresses()) {
+      Attributes attrs = Attributes.newBuilder()
+          .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, t.authority())
+          .build();
+      groups.add(new EquivalentAddressGroup(address, attrs));
+    }
+    listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).setAttributes(Attributes.EMPTY).build());
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+    if (subscription != null) {
+      subscription.close();
+      subscription = null;
+    }
+  }
+}

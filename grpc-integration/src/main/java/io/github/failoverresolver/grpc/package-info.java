@@ -1,2 +1,0 @@
-/** grpc integration of failover-resolver: in progress. */
-package io.github.failoverresolver.grpc;

@@ -1,0 +1,260 @@
+package io.github.failoverresolver.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.failoverresolver.CredentialSources;
+import io.github.failoverresolver.FailoverEvent;
+import io.github.failoverresolver.ResolverFixture;
+import io.github.failoverresolver.testing.TestCertificates;
+import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real grpc-java clients and servers (Netty, TLS) on loopback, through the failover name resolver. */
+class GrpcFailoverTest {
+  static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(String value) {
+      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String parse(InputStream stream) {
+      try {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+  static final MethodDescriptor<String, String> SAY = MethodDescriptor.<String, String>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Echo/Say")
+      .setRequestMarshaller(UTF8).setResponseMarshaller(UTF8).build();
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  final ResolverFixture f = new ResolverFixture(Instant.now());
+  final TestCertificates.Authority ca = TestCertificates.authority("test-ca");
+  final ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(ca.trustManager()).build();
+  final List<ManagedChannel> channels = new ArrayList<>();
+  Backend primary;
+  Backend backup;
+
+  /** A gRPC server on 127.0.0.1 answering test.Echo/Say with its name, with the standard health service. */
+  final class Backend {
+    final String name;
+    final Server server;
+    final HealthStatusManager health = new HealthStatusManager();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    Backend(String name) throws IOException {
+      this.name = name;
+      TestCertificates.Issued cert = ca.issue(name + ".test", Duration.ofDays(30));
+      ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
+          .addMethod(SAY, ServerCalls.asyncUnaryCall((req, out) -> {
+            out.onNext(name);
+            out.onCompleted();
+          }))
+          .build();
+      ServerInterceptor recordAuth = new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+          authorizations.add(String.valueOf(headers.get(AUTHORIZATION)));
+          return next.startCall(call, headers);
+        }
+      };
+      server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              TlsServerCredentials.newBuilder().keyManager(cert.keyManagers()).build())
+          .addService(ServerInterceptors.intercept(echo, recordAuth))
+          .addService(health.getHealthService())
+          .build()
+          .start();
+      health.setStatus("", ServingStatus.SERVING);
+    }
+
+    String endpoint() {
+      return name + ".test:" + server.getPort();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    primary = new Backend("primary");
+    backup = new Backend("backup");
+    f.dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.1");
+    Map<String, String> env = Map.of("P", "primary-secret", "B", "backup-secret");
+    f.start(r -> r.service("payments", s -> s
+        .tier(0, primary.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls))
+            .credential(CredentialSources.env("P", env)))
+        .tier(1, backup.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls))
+            .credential(CredentialSources.env("B", env)))));
+    FailoverNameResolverProvider.use(f.resolver);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (ManagedChannel c : channels) {
+      c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    primary.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    backup.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    f.close();
+  }
+
+  ManagedChannel channel(String policy) {
+    ManagedChannel c = Grpc.newChannelBuilder("failover:///payments", tls)
+        .defaultLoadBalancingPolicy(policy)
+        .intercept(FailoverClientInterceptor.of(f.resolver))
+        .build();
+    channels.add(c);
+    return c;
+  }
+
+  String call(ManagedChannel c) {
+    return ClientCalls.blockingUnaryCall(c, SAY, CallOptions.DEFAULT
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .withWaitForReady()
+        .withCallCredentials(FailoverCallCredentials.of(f.resolver, "payments")), "hello");
+  }
+
+  @Test
+  void primaryShutDownMidRunMovesTheChannelToTheBackupWithoutATtl() throws Exception {
+    for (String policy : List.of("pick_first", "round_robin")) {
+      ManagedChannel c = channel(policy);
+      List<String> servedBy = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        if (i == 5 && policy.equals("pick_first")) {
+          primary.server.shutdownNow();
+          f.advanceSeconds(6); // one check interval: the health check fails, the channel gets the backup
+        }
+        servedBy.add(call(c));
+      }
+      if (policy.equals("pick_first")) {
+        assertEquals(List.of("primary", "primary", "primary", "primary", "primary",
+            "backup", "backup", "backup", "backup", "backup"), servedBy, policy);
+      } else {
+        assertEquals(List.of("backup"), servedBy.stream().distinct().toList(), policy);
+      }
+    }
+    assertEquals(1, f.events(FailoverEvent.Failover.class).size());
+  }
+
+  @Test
+  void primaryWhoseHealthTurnsNotServingIsLeftAndFailbackFollowsTheWindow() {
+    ManagedChannel c = channel("pick_first");
+    assertEquals("primary", call(c));
+    primary.health.setStatus("", ServingStatus.NOT_SERVING);
+    f.advanceSeconds(6);
+    assertEquals("backup", call(c));
+    assertTrue(f.events(FailoverEvent.AddressDown.class).get(0).reason().contains("NOT_SERVING"));
+
+    primary.health.setStatus("", ServingStatus.SERVING);
+    f.advanceSeconds(12); // two passing checks: eligible again
+    assertEquals("backup", call(c), "not before the failback window");
+    f.advanceSeconds(30);
+    assertEquals("primary", call(c), "failback after the window, seen through the channel");
+    assertEquals(1, f.events(FailoverEvent.Failback.class).size());
+  }
+
+  @Test
+  void eachServerReceivesItsOwnCredentialNeverTheOther() {
+    ManagedChannel c = channel("pick_first");
+    call(c);
+    primary.health.setStatus("", ServingStatus.NOT_SERVING);
+    f.advanceSeconds(6);
+    for (int i = 0; i < 3; i++) {
+      assertEquals("backup", call(c));
+    }
+    assertEquals(List.of("Bearer primary-secret"), primary.authorizations.stream().distinct().toList());
+    assertEquals(List.of("Bearer backup-secret"), backup.authorizations.stream().distinct().toList());
+  }
+
+  @Test
+  void closedChannelsLeaveNoSubscriptionsOrThreadsBehind() throws Exception {
+    for (int i = 0; i < 10; i++) { // warm-up: gRPC's shared executors and event loops exist after this
+      cycle();
+    }
+    int threadsBefore = Thread.activeCount();
+    for (int i = 0; i < 100; i++) {
+      cycle();
+    }
+    assertEquals(0, f.resolver.subscriberCount("payments"));
+    int threadsAfter = Thread.activeCount();
+    assertTrue(threadsAfter <= threadsBefore + 4, "threads before " + threadsBefore + ", after " + threadsAfter);
+  }
+
+  private void cycle() throws InterruptedException {
+    ManagedChannel c = Grpc.newChannelBuilder("failover:///payments", tls).build();
+    assertEquals("primary", call(c));
+    assertEquals(1, f.resolver.subscriberCount("payments"));
+    c.shutdownNow();
+    assertTrue(c.awaitTermination(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void unknownServiceIsNamedWhenTheChannelIsBuilt() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Grpc.newChannelBuilder("failover:///nope", tls).build());
+    assertEquals("target 'failover:///nope': unknown service 'nope'; configured: [payments]", e.getMessage());
+  }
+
+  @Test
+  void explicitlyRegisteredProviderIsUsedForItsNamedTarget() {
+    FailoverNameResolverProvider.register("billing-resolver", f.resolver);
+    try {
+      ManagedChannel c = Grpc.newChannelBuilder("failover://billing-resolver/payments", tls).build();
+      channels.add(c);
+      assertEquals("primary", call(c));
+    } finally {
+      FailoverNameResolverProvider.unregister("billing-resolver");
+    }
+  }
+
+  @Test
+  void providerInstanceAddedToTheRegistryServesTheScheme() {
+    FailoverNameResolverProvider explicit = new FailoverNameResolverProvider(f.resolver);
+    io.grpc.NameResolverRegistry.getDefaultRegistry().register(explicit);
+    try {
+      ManagedChannel c = Grpc.newChannelBuilder("failover:///payments", tls).build();
+      channels.add(c);
+      assertEquals("primary", call(c));
+    } finally {
+      io.grpc.NameResolverRegistry.getDefaultRegistry().deregister(explicit);
+    }
+  }
+}
