@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param cnameChain the names the answer was reached through, in order, excluding {@code name}
  * @param addresses the A or AAAA addresses, in the order the upstream gave them
  * @param srv the SRV records, in the order the upstream gave them (see {@link DnsCache#srv})
+ * @param nameServers the NS records' targets, for an NS lookup
  * @param source where it came from: a provider name, {@code system (hosts file)}
  * @param receivedAt when the upstream answered
  * @param ttl how long it is fresh from {@code receivedAt}: the record TTLs clamped by the settings
@@ -28,6 +29,7 @@ public record DnsAnswer(
     List<String> cnameChain,
     List<InetAddress> addresses,
     List<SrvRecord> srv,
+    List<String> nameServers,
     String source,
     Instant receivedAt,
     Duration ttl,
@@ -47,6 +49,7 @@ public record DnsAnswer(
     cnameChain = List.copyOf(cnameChain);
     addresses = List.copyOf(addresses);
     srv = List.copyOf(srv);
+    nameServers = List.copyOf(nameServers);
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(ttl, "ttl");
@@ -63,6 +66,7 @@ public record DnsAnswer(
 
   /** The same answer marked as served stale. */
   public DnsAnswer asStale() {
-    return stale ? this : new DnsAnswer(name, type, status, cnameChain, addresses, srv, source, receivedAt, ttl, true);
+    return stale ? this : new DnsAnswer(name, type, status, cnameChain, addresses, srv, nameServers, source, receivedAt, ttl,
+        true);
   }
 }

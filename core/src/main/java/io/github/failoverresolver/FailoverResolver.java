@@ -8,6 +8,7 @@ import io.github.failoverresolver.internal.dns.ServerSpecs;
 import io.github.failoverresolver.internal.engine.EndpointConfig;
 import io.github.failoverresolver.internal.engine.Engine;
 import io.github.failoverresolver.internal.engine.ServiceConfig;
+import io.github.failoverresolver.internal.report.Independence;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -48,10 +49,15 @@ public final class FailoverResolver implements AutoCloseable {
   private final DnsEngine dnsEngine;
   private final EventDispatcher events;
   private final List<ExecutorService> owned;
+  private final Clock clock;
+  private final ScheduledExecutorService timers;
+  private final List<LiveDrill> drills = new ArrayList<>();
   private volatile boolean closed;
 
   private FailoverResolver(Engine engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
-      List<ExecutorService> owned) {
+      List<ExecutorService> owned, Clock clock, ScheduledExecutorService timers) {
+    this.clock = clock;
+    this.timers = timers;
     this.engine = engine;
     this.dns = dns;
     this.dnsEngine = dnsEngine;
@@ -158,6 +164,169 @@ public final class FailoverResolver implements AutoCloseable {
     engine.drain(service, endpoint, drained);
   }
 
+  /**
+   * The independence report of {@code service}: each backup endpoint compared with the primary tier for
+   * shared addresses and networks, name servers, DNS provider, CA and certificate, and credential.
+   */
+  public List<Finding> independence(String service) {
+    ResolverSnapshot.Service s = snapshot().service(service)
+        .orElseThrow(() -> new IllegalArgumentException("unknown service '" + service + "'; configured: "
+            + services()));
+    return Independence.findings(s, dns);
+  }
+
+  /** Every service's readiness to fail over, with a verdict; see {@link ReadinessReport#toText()}. */
+  public ReadinessReport readiness() {
+    ResolverSnapshot snap = snapshot();
+    List<ReadinessReport.ServiceReport> out = new ArrayList<>();
+    for (ResolverSnapshot.Service s : snap.services()) {
+      List<Finding> findings = Independence.findings(s, dns);
+      List<String> reasons = new ArrayList<>();
+      ReadinessReport.Verdict verdict = ReadinessReport.Verdict.READY;
+      int lowest = s.endpoints().stream().mapToInt(ResolverSnapshot.Endpoint::tier).min().orElse(0);
+      if (s.activeTier() < 0 || s.panic()) {
+        verdict = ReadinessReport.Verdict.NOT_READY;
+        reasons.add(s.panic() ? "panic mode: no eligible address anywhere" : "no eligible target: " + s.reason());
+      } else {
+        if (s.activeTier() != lowest) {
+          verdict = ReadinessReport.Verdict.DEGRADED;
+          reasons.add("serving from backup tier " + s.activeTier() + ": " + s.reason());
+        }
+        boolean hasBackups = s.endpoints().stream().anyMatch(e -> e.tier() != lowest);
+        boolean backupUp = s.endpoints().stream().anyMatch(e -> e.tier() != lowest && e.up());
+        if (hasBackups && !backupUp) {
+          verdict = ReadinessReport.Verdict.DEGRADED;
+          reasons.add("no backup endpoint is eligible: a primary failure would leave nothing");
+        }
+        if (findings.stream().anyMatch(f -> f.severity() == Finding.Severity.CRITICAL)) {
+          verdict = ReadinessReport.Verdict.DEGRADED;
+          reasons.add("a backup shares a critical fault domain with the primary (see independence)");
+        }
+      }
+      List<ReadinessReport.EndpointReport> eps = new ArrayList<>();
+      for (ResolverSnapshot.Endpoint e : s.endpoints()) {
+        long eligible = e.addresses().stream().filter(ResolverSnapshot.Address::eligible).count();
+        String why = e.addresses().stream().filter(a -> !a.eligible()).findFirst()
+            .map(a -> ": " + a.address() + " " + a.detail()).orElse("");
+        String cert = e.addresses().stream().map(ResolverSnapshot.Address::tls).flatMap(Optional::stream).findFirst()
+            .map(t -> t.verdict() + ", " + t.notAfter().map(n -> Duration.between(snap.at(), n).toDays() + " days left")
+                .orElse("") + ", " + t.reason())
+            .orElse("none");
+        eps.add(new ReadinessReport.EndpointReport(e.name(), e.tier(), e.up(), e.dns(),
+            eligible + "/" + e.addresses().size() + " eligible" + (e.drained() ? " (drained)" : "") + why,
+            e.credential(), cert));
+      }
+      out.add(new ReadinessReport.ServiceReport(s.name(), verdict, reasons, s.activeTier(), eps, findings));
+    }
+    return new ReadinessReport(snap.at(), out);
+  }
+
+  /** Dry run: if the primary tier of {@code service} died now, where would traffic go, and is it ready? */
+  public DrillPlan drill(String service) {
+    ServiceConfig cfg = engine.config(service);
+    int lowest = cfg.endpoints().get(0).tier();
+    Optional<Target> next = targets(service).stream().filter(t -> t.tier() != lowest).findFirst();
+    ResolverSnapshot.Service snap = snapshot().service(service).orElseThrow();
+    List<String> evidence = new ArrayList<>();
+    next.ifPresent(t -> snap.endpoint(t.endpoint()).ifPresent(e -> {
+      long eligible = e.addresses().stream().filter(ResolverSnapshot.Address::eligible).count();
+      evidence.add("health: " + eligible + "/" + e.addresses().size() + " addresses eligible (" + e.check() + ")");
+      evidence.add("credential: " + e.credential());
+      e.addresses().stream().map(ResolverSnapshot.Address::tls).flatMap(Optional::stream).findFirst()
+          .ifPresent(tls -> evidence.add("certificate: " + tls.verdict() + ", " + tls.reason()));
+      evidence.add("dns: " + e.dns());
+    }));
+    if (next.isEmpty()) {
+      evidence.add("no endpoint outside tier " + lowest + " is eligible now");
+    }
+    List<Finding> findings = Independence.findings(snap, dns).stream()
+        .filter(f -> next.map(t -> f.backupEndpoint().equals(t.endpoint())).orElse(false)).toList();
+    Duration active = Duration.ZERO;
+    for (EndpointConfig e : cfg.endpoints()) {
+      if (e.tier() == lowest && e.check().isPresent()) {
+        Duration one = Duration.ofMillis((long) (e.interval().toMillis() * (1 + e.jitter())))
+            .multipliedBy(e.unhealthyThreshold()).plus(e.timeout());
+        active = one.compareTo(active) > 0 ? one : active;
+      }
+    }
+    boolean ready = next.isPresent() && findings.stream().noneMatch(f -> f.severity() == Finding.Severity.CRITICAL);
+    return new DrillPlan(service, next, ready, evidence, findings, Duration.ZERO, active);
+  }
+
+  /**
+   * Live drill: takes the primary tier of {@code service} out of service for {@code duration}, then puts it
+   * back (also on {@link LiveDrill#close()} and when the resolver closes), and reports what happened.
+   */
+  public LiveDrill startDrill(String service, Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("drill duration=" + duration + ": must be positive and at most 1 h");
+    }
+    engine.config(service); // unknown service: fail here
+    LiveDrillImpl drill = new LiveDrillImpl(service);
+    synchronized (drills) {
+      drills.add(drill);
+    }
+    events.add(drill);
+    engine.drillOut(service, true);
+    drill.timer = timers.schedule(drill::close, duration.toMillis(), TimeUnit.MILLISECONDS);
+    return drill;
+  }
+
+  private final class LiveDrillImpl implements LiveDrill, FailoverListener {
+    final String service;
+    final java.time.Instant started = java.time.Instant.ofEpochMilli(clock.millis()); // events carry millis
+    final List<FailoverEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile LiveDrill.Report report;
+    volatile java.util.concurrent.ScheduledFuture<?> timer;
+
+    LiveDrillImpl(String service) {
+      this.service = service;
+    }
+
+    @Override
+    public void onEvent(FailoverEvent event) {
+      seen.add(event);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (report != null) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      try {
+        engine.drillOut(service, false); // always restore
+      } finally {
+        events.remove(this);
+        java.time.Instant ended = java.time.Instant.ofEpochMilli(clock.millis());
+        Optional<FailoverEvent.Failover> failover = seen.stream()
+            .filter(e -> e instanceof FailoverEvent.Failover f && f.service().equals(service))
+            .map(FailoverEvent.Failover.class::cast).findFirst();
+        int failures = (int) seen.stream().filter(e -> (e instanceof FailoverEvent.AddressEjected
+            || e instanceof FailoverEvent.AddressDown)).count();
+        report = new LiveDrill.Report(service, started, ended,
+            failover.map(f -> Duration.between(started, f.at())), failover.map(FailoverEvent.Failover::toEndpoint),
+            failures, seen);
+        synchronized (drills) {
+          drills.remove(this);
+        }
+      }
+    }
+
+    @Override
+    public boolean finished() {
+      return report != null;
+    }
+
+    @Override
+    public Optional<LiveDrill.Report> report() {
+      return Optional.ofNullable(report);
+    }
+  }
+
   /** The resolver's own DNS cache, for hosts that are not endpoints. */
   public DnsCache dns() {
     return dns;
@@ -169,6 +338,11 @@ public final class FailoverResolver implements AutoCloseable {
     if (closed) {
       return;
     }
+    List<LiveDrill> running;
+    synchronized (drills) {
+      running = new ArrayList<>(drills);
+    }
+    running.forEach(LiveDrill::close); // a live drill never outlives its resolver: tier 0 is restored
     closed = true;
     engine.close();
     dnsEngine.close();
@@ -316,7 +490,7 @@ public final class FailoverResolver implements AutoCloseable {
       DnsEngine dnsEngine = new DnsEngine(dnsSettings, clock, timers, io, events, false);
       DnsCache cache = DnsCache.wrap(dnsEngine, random);
       Engine engine = new Engine(configs, clock, timers, io, loop, dnsEngine, events, random, dnsRefresh);
-      FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned);
+      FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned, clock, timers);
       engine.start();
       return resolver;
     }
@@ -365,7 +539,7 @@ public final class FailoverResolver implements AutoCloseable {
       positive(key + ".trustInterval", b.trustInterval);
       return new ServiceConfig(name, endpoints, b.minEligible, b.failbackStability, b.dampingFactor,
           b.maxFailbackStability, b.flapWindow, b.panicMode, b.ejectAfterFailures, b.ejectAfterConnectFailures,
-          b.baseEjection, b.maxEjection, b.trustInterval, b.blockSharedCredentials);
+          b.baseEjection, b.maxEjection, b.trustInterval, b.blockSharedCredentials, b.requireIndependence);
     }
 
     private static EndpointConfig endpoint(String key, ServiceBuilder.EndpointEntry e) {

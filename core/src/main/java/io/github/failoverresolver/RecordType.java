@@ -4,7 +4,9 @@ package io.github.failoverresolver;
 public enum RecordType {
   A(1),
   AAAA(28),
-  SRV(33);
+  SRV(33),
+  /** The name servers of a zone: the independence report compares them between tiers. */
+  NS(2);
 
   private final int code;
 

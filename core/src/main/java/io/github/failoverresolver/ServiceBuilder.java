@@ -34,8 +34,19 @@ public final class ServiceBuilder {
   Duration maxEjection = Duration.ofMinutes(5);
   Duration trustInterval = Duration.ofSeconds(30);
   boolean blockSharedCredentials = true;
+  boolean requireIndependence;
 
   ServiceBuilder() {}
+
+  /**
+   * Block a backup endpoint that shares a critical fault domain with the primary tier: the same address or
+   * the same certificate (the same secret is governed by {@link #blockSharedCredentials}). Default off;
+   * the independence report lists every finding either way.
+   */
+  public ServiceBuilder requireIndependence(boolean require) {
+    this.requireIndependence = require;
+    return this;
+  }
 
   /** How often certificates and credentials are checked again (rotations are seen within this). */
   public ServiceBuilder trustInterval(Duration d) {

@@ -48,6 +48,10 @@ public final class EventDispatcher {
     listeners.add(listener);
   }
 
+  public void remove(FailoverListener listener) {
+    listeners.remove(listener);
+  }
+
   /** Logs the event and hands it to every listener. Never throws, never blocks on a listener. */
   public void publish(FailoverEvent event) {
     log.info("{}", event);

@@ -197,6 +197,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
     }
   }
 
+  /** Replaces the NS records of {@code zone}. */
+  public LoopbackDnsServer ns(String zone, long ttl, String... nameServers) {
+    List<Record> rs = new ArrayList<>();
+    for (String n : nameServers) {
+      rs.add(new org.xbill.DNS.NSRecord(name(zone), DClass.IN, ttl, name(n)));
+    }
+    return put(name(zone), Type.NS, rs);
+  }
+
   /** Removes every record of {@code host}: it answers NXDOMAIN from now on. */
   public LoopbackDnsServer remove(String host) {
     synchronized (data) {

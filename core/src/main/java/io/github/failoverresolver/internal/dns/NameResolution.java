@@ -33,8 +33,8 @@ final class NameResolution {
   static final long HOSTS_TTL_SECONDS = 60;
 
   /** One resolved answer before clamping; {@code ttlSeconds} is the raw minimum along the way. */
-  record Resolved(Status status, List<String> chain, List<InetAddress> addresses, List<SrvRecord> srv, String source,
-      long ttlSeconds) {}
+  record Resolved(Status status, List<String> chain, List<InetAddress> addresses, List<SrvRecord> srv,
+      List<String> nameServers, String source, long ttlSeconds) {}
 
   private final UpstreamClient client;
   private final int maxChain;
@@ -64,7 +64,7 @@ final class NameResolution {
         throw new DnsLookupException(host, what + " (" + Type.string(type) + ")", failed.attempts());
       }
       if (result instanceof UpstreamClient.HostsEntry hosts) {
-        return new Resolved(Status.NOERROR, names(chain), List.of(hosts.address()), List.of(),
+        return new Resolved(Status.NOERROR, names(chain), List.of(hosts.address()), List.of(), List.of(),
             hosts.provider() + " (hosts file)", Math.min(ttl, HOSTS_TTL_SECONDS));
       }
       UpstreamClient.Response response = (UpstreamClient.Response) result;
@@ -108,11 +108,11 @@ final class NameResolution {
           .findFirst();
       long negativeTtl = soa.map(s -> Math.min(s.getTTL(), s.getMinimum())).orElse(0L);
       if (m.getRcode() == Rcode.NXDOMAIN) {
-        return new Resolved(Status.NXDOMAIN, names(chain), List.of(), List.of(), response.provider(),
+        return new Resolved(Status.NXDOMAIN, names(chain), List.of(), List.of(), List.of(), response.provider(),
             Math.min(ttl, negativeTtl));
       }
       if (soa.isPresent() || current.equals(atStart)) {
-        return new Resolved(Status.NODATA, names(chain), List.of(), List.of(), response.provider(),
+        return new Resolved(Status.NODATA, names(chain), List.of(), List.of(), List.of(), response.provider(),
             Math.min(ttl, negativeTtl));
       }
       // the chain left the server's data: ask again for where it ends up
@@ -124,6 +124,7 @@ final class NameResolution {
   private static Resolved positive(int type, List<Name> chain, List<Record> matches, String source, long ttl) {
     List<InetAddress> addresses = new ArrayList<>();
     List<SrvRecord> srv = new ArrayList<>();
+    List<String> ns = new ArrayList<>();
     for (Record r : matches) {
       if (r instanceof ARecord a) {
         addresses.add(a.getAddress());
@@ -131,9 +132,11 @@ final class NameResolution {
         addresses.add(a.getAddress());
       } else if (r instanceof SRVRecord s) {
         srv.add(new SrvRecord(s.getPriority(), s.getWeight(), s.getPort(), s.getTarget().toString()));
+      } else if (r instanceof org.xbill.DNS.NSRecord n) {
+        ns.add(n.getTarget().toString().toLowerCase(java.util.Locale.ROOT));
       }
     }
-    return new Resolved(Status.NOERROR, names(chain), addresses, srv, source, ttl);
+    return new Resolved(Status.NOERROR, names(chain), addresses, srv, ns, source, ttl);
   }
 
   private static List<String> names(List<Name> chain) {

@@ -116,6 +116,7 @@ public final class Engine {
     Optional<io.github.failoverresolver.CredentialHandle> handle = Optional.empty();
     Optional<String> fingerprint = Optional.empty();
     boolean shared;
+    boolean drilled;
     boolean trustRunning;
     boolean trustAgain;
     ScheduledFuture<?> nextTrust;
@@ -369,6 +370,22 @@ public final class Engine {
     ServiceState s = service(service);
     EndpointState ep = endpoint(s, endpoint);
     operator(s, () -> ep.drained = drained);
+  }
+
+  /** Takes the primary tier of {@code service} out (a live drill) or puts it back. */
+  public void drillOut(String service, boolean out) {
+    ServiceState s = service(service);
+    operator(s, () -> {
+      for (EndpointState ep : s.endpoints) {
+        if (ep.cfg.tier() == s.tiers.get(0)) {
+          ep.drilled = out;
+        }
+      }
+    });
+  }
+
+  public ServiceConfig config(String service) {
+    return service(service).cfg;
   }
 
   private EndpointState endpoint(ServiceState s, String name) {
@@ -762,12 +779,45 @@ public final class Engine {
   // ---- policy -------------------------------------------------------------------------------
 
   private boolean eligible(EndpointState ep, AddressState a, long now) {
-    return !ep.drained && a.health == ResolverSnapshot.Health.HEALTHY && !a.ejected(now) && trusted(ep, a);
+    return !ep.drained && !ep.drilled && a.health == ResolverSnapshot.Health.HEALTHY && !a.ejected(now)
+        && trusted(ep, a) && notDependent(ep).isEmpty();
+  }
+
+  /** With requireIndependence: why a backup endpoint shares a critical fault domain with the primary tier. */
+  private Optional<String> notDependent(EndpointState ep) {
+    ServiceState s = ep.service;
+    int lowest = s.tiers.get(0);
+    if (!s.cfg.requireIndependence() || ep.cfg.tier() == lowest) {
+      return Optional.empty();
+    }
+    for (EndpointState p : s.endpoints) {
+      if (p.cfg.tier() != lowest) {
+        continue;
+      }
+      for (AddressState a : ep.addresses.values()) {
+        for (AddressState b : p.addresses.values()) {
+          if (a.address.getAddress().equals(b.address.getAddress())) {
+            return Optional.of("not independent of " + p.cfg.name() + ": same address " + a.address.getAddress()
+                .getHostAddress());
+          }
+          if (a.tls.leafSha256().isPresent() && a.tls.leafSha256().equals(b.tls.leafSha256())) {
+            return Optional.of("not independent of " + p.cfg.name() + ": same certificate");
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private String whyNot(EndpointState ep, AddressState a, long now) {
     if (ep.drained) {
       return "drained by operator";
+    }
+    if (ep.drilled) {
+      return "taken out by a live drill";
+    }
+    if (notDependent(ep).isPresent()) {
+      return notDependent(ep).get();
     }
     if (!trusted(ep, a)) {
       return untrustedReason(ep, a);
@@ -791,6 +841,9 @@ public final class Engine {
   private String endpointWhyNot(EndpointState ep, long now) {
     if (ep.drained) {
       return "drained by operator";
+    }
+    if (ep.drilled) {
+      return "taken out by a live drill";
     }
     if (ep.addresses.isEmpty()) {
       return "no addresses (DNS: " + ep.dns + ")";
@@ -924,7 +977,7 @@ public final class Engine {
       }
     } else if (panicNow) {
       for (EndpointState ep : s.endpoints) {
-        if (ep.cfg.tier() == lowest && !ep.drained) {
+        if (ep.cfg.tier() == lowest && !ep.drained && !ep.drilled) {
           List<AddressState> leastBad = new ArrayList<>(ep.addresses.values());
           leastBad.removeIf(a -> !trusted(ep, a)); // panic relaxes health, never trust
           leastBad.sort(Comparator.<AddressState>comparingInt(a -> a.ejected(now) ? 1 : 0)

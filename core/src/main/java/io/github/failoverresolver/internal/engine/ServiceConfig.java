@@ -18,7 +18,8 @@ public record ServiceConfig(
     Duration baseEjection,
     Duration maxEjection,
     Duration trustInterval,
-    boolean blockSharedCredentials) {
+    boolean blockSharedCredentials,
+    boolean requireIndependence) {
 
   public ServiceConfig {
     endpoints = List.copyOf(endpoints);
