@@ -933,6 +933,8 @@ public final class Engine {
       } else if (previous >= 0 && chosen < previous && forced) {
         reason += "tier " + previous + " lost eligibility (" + tierWhyNot(s, previous, now) + "); tier " + chosen
             + " is eligible";
+      } else if (previous >= 0 && chosen < previous && !settledBefore) {
+        reason += "start-up: tier " + chosen + " has its first verdicts and is eligible";
       } else if (previous >= 0 && chosen < previous) {
         stableFor = Duration.ofMillis(now - s.eligibleSince.get(chosen));
         reason += "tier " + chosen + " eligible for " + stableFor.toMillis() + " ms, at least its failback window of "
