@@ -20,8 +20,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Reports each call's outcome for the address it went to as a passive outcome: a status in the failure set
- * (default UNAVAILABLE) counts as a failure, others as a success. Calls that never reached a transport have
+ * Reports each call's outcome for the address it went to as a passive outcome: UNAVAILABLE (the transport
+ * broke or the server is going away) counts as a connect failure and ejects the address at once, another
+ * status in the failure set as a failure, others as a success. Calls that never reached a transport have
  * no address and are not reported (active checks cover those). Thread-safe.
  */
 public final class FailoverClientInterceptor implements ClientInterceptor {
@@ -67,7 +68,10 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
         }
         try {
           if (failures.contains(status.getCode())) {
-            resolver.report(address, Outcome.failure("grpc " + status.getCode()));
+            resolver.report(address, status.getCode() == Status.Code.UNAVAILABLE
+                ? Outcome.connectFailure("grpc UNAVAILABLE" + (status.getDescription() == null ? ""
+                    : ": " + status.getDescription()))
+                : Outcome.failure("grpc " + status.getCode()));
           } else {
             resolver.report(address, Outcome.success(Duration.ofNanos(System.nanoTime() - started)));
           }
