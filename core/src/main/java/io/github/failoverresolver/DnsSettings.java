@@ -46,8 +46,10 @@ public final class DnsSettings {
   private final long maxEntries;
   private final Duration providerRetryAfter;
   private final Set<String> splitBrainNames;
+  private final Set<String> dnssecZones;
 
   private DnsSettings(Builder b, List<DnsProvider> providers, Set<String> splitBrainNames) {
+    this.dnssecZones = Set.copyOf(b.dnssecZones);
     this.providers = List.copyOf(providers);
     this.queryTimeout = b.queryTimeout;
     this.minTtl = b.minTtl;
@@ -115,6 +117,11 @@ public final class DnsSettings {
     return providerRetryAfter;
   }
 
+  /** Zones (absolute names) whose answers must be DNSSEC-validated by a validating provider. */
+  public Set<String> dnssecZones() {
+    return dnssecZones;
+  }
+
   /** Absolute names (trailing dot) whose answers are compared between the first two providers. */
   public Set<String> splitBrainNames() {
     return splitBrainNames;
@@ -131,6 +138,7 @@ public final class DnsSettings {
     private final Map<String, Upstreams> providers = new LinkedHashMap<>();
     private final List<String> duplicateProviders = new ArrayList<>();
     private final Set<String> splitBrain = new LinkedHashSet<>();
+    private final Set<String> dnssecZones = new LinkedHashSet<>();
     private Duration queryTimeout = Duration.ofSeconds(2);
     private Duration minTtl = Duration.ofSeconds(1);
     private Duration maxTtl = Duration.ofMinutes(5);
@@ -212,6 +220,17 @@ public final class DnsSettings {
       return this;
     }
 
+    /**
+     * Names in {@code zone} (and below) are accepted only when a provider marked
+     * {@link Upstreams#validating()} answers with the AD bit set: an unsigned, unvalidated or bogus answer is
+     * refused with an error that says so. Other providers are skipped for these names.
+     */
+    public Builder requireDnssec(String zone) {
+      Objects.requireNonNull(zone, "requireDnssec zone");
+      dnssecZones.add((zone.endsWith(".") ? zone : zone + ".").toLowerCase(java.util.Locale.ROOT));
+      return this;
+    }
+
     /** Validates every setting and builds; the error names the first bad setting and its value. */
     public DnsSettings build() {
       if (providers.isEmpty()) {
@@ -247,6 +266,10 @@ public final class DnsSettings {
       for (Map.Entry<String, Upstreams> p : providers.entrySet()) {
         built.add(buildProvider(p.getKey(), p.getValue()));
       }
+      if (!dnssecZones.isEmpty() && built.stream().noneMatch(DnsProvider::validating)) {
+        throw new IllegalArgumentException("dns.requireDnssec " + dnssecZones + ": no provider is marked validating;"
+            + " use Upstreams.of(...).validating() for a DNSSEC-validating resolver you trust");
+      }
       return new DnsSettings(this, built, splitBrain);
     }
 
@@ -269,7 +292,7 @@ public final class DnsSettings {
       if (servers.isEmpty() && u.hostsFile().isEmpty()) {
         throw new IllegalArgumentException(key + ": no servers");
       }
-      return new DnsProvider(name, servers, u.hostsFile());
+      return new DnsProvider(name, servers, u.hostsFile(), u.isValidating());
     }
 
     private static void positive(String key, Duration d) {

@@ -16,11 +16,13 @@ public final class Upstreams {
   private final List<String> servers;
   private final Optional<Path> resolvConf;
   private final Optional<Path> hostsFile;
+  private final boolean validating;
 
-  private Upstreams(List<String> servers, Optional<Path> resolvConf, Optional<Path> hostsFile) {
+  private Upstreams(List<String> servers, Optional<Path> resolvConf, Optional<Path> hostsFile, boolean validating) {
     this.servers = servers;
     this.resolvConf = resolvConf;
     this.hostsFile = hostsFile;
+    this.validating = validating;
   }
 
   /** The operating system's resolver: the nameservers of {@code /etc/resolv.conf}, after {@code /etc/hosts}. */
@@ -30,7 +32,7 @@ public final class Upstreams {
 
   /** Like {@link #system()} with other files (containers, tests). */
   public static Upstreams system(Path resolvConf, Path hostsFile) {
-    return new Upstreams(List.of(), Optional.of(resolvConf), Optional.of(hostsFile));
+    return new Upstreams(List.of(), Optional.of(resolvConf), Optional.of(hostsFile), false);
   }
 
   /**
@@ -41,12 +43,25 @@ public final class Upstreams {
     for (String s : servers) {
       Objects.requireNonNull(s, "server");
     }
-    return new Upstreams(List.of(servers), Optional.empty(), Optional.empty());
+    return new Upstreams(List.of(servers), Optional.empty(), Optional.empty(), false);
   }
 
   /** Adds a hosts file consulted before the servers. */
   public Upstreams withHostsFile(Path hosts) {
-    return new Upstreams(servers, resolvConf, Optional.of(hosts));
+    return new Upstreams(servers, resolvConf, Optional.of(hosts), validating);
+  }
+
+  /**
+   * Marks these servers as a trusted DNSSEC-validating resolver (for example Unbound on this host or a
+   * network you control): its AD bit is believed for zones that {@link DnsSettings.Builder#requireDnssec}
+   * names. Only mark a resolver you reach over a trusted path; the AD bit itself is not signed.
+   */
+  public Upstreams validating() {
+    return new Upstreams(servers, resolvConf, hostsFile, true);
+  }
+
+  boolean isValidating() {
+    return validating;
   }
 
   List<String> servers() {

@@ -104,7 +104,7 @@ public final class DnsEngine {
     this.events = events;
     this.ownEvents = ownEvents;
     this.client = new UpstreamClient(settings.providers(), settings.queryTimeout(), settings.providerRetryAfter(),
-        clock, sent);
+        clock, sent, settings.dnssecZones());
     this.resolution = new NameResolution(client, settings.maxCnameChain());
     this.cache = Caffeine.newBuilder()
         .maximumSize(settings.maxEntries())

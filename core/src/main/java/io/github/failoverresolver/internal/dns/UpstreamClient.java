@@ -51,7 +51,11 @@ final class UpstreamClient {
   private final Map<String, Long> penalizedUntil = new ConcurrentHashMap<>();
   private final Map<Path, HostsFileParser> hostsFiles = new ConcurrentHashMap<>();
 
-  UpstreamClient(List<DnsProvider> providers, Duration queryTimeout, Duration retryAfter, Clock clock, LongAdder sent) {
+  private final List<Name> dnssecZones;
+
+  UpstreamClient(List<DnsProvider> providers, Duration queryTimeout, Duration retryAfter, Clock clock, LongAdder sent,
+      java.util.Set<String> dnssecZones) {
+    this.dnssecZones = dnssecZones.stream().map(z -> Name.fromConstantString(z)).toList();
     this.providers = List.copyOf(providers);
     this.queryTimeout = queryTimeout;
     this.retryAfter = retryAfter;
@@ -79,7 +83,14 @@ final class UpstreamClient {
   /** Asks exactly these providers, in this order. */
   Result query(Name name, int type, List<DnsProvider> order) {
     List<String> attempts = new ArrayList<>();
+    Optional<Name> signedZone = dnssecZones.stream().filter(name::subdomain).findFirst();
     for (DnsProvider provider : order) {
+      if (signedZone.isPresent() && !provider.validating()) {
+        // not a failure of the provider: it is simply not asked for this zone
+        attempts.add(provider.name() + ": skipped, not a validating resolver, and " + signedZone.get()
+            + " requires DNSSEC");
+        continue;
+      }
       Optional<Result> r = ask(provider, name, type, attempts);
       if (r.isPresent()) {
         penalizedUntil.remove(provider.name());
@@ -91,7 +102,8 @@ final class UpstreamClient {
   }
 
   private Optional<Result> ask(DnsProvider provider, Name name, int type, List<String> attempts) {
-    if (provider.hostsFile().isPresent() && (type == Type.A || type == Type.AAAA)) {
+    Optional<Name> signedZone = dnssecZones.stream().filter(name::subdomain).findFirst();
+    if (signedZone.isEmpty() && provider.hostsFile().isPresent() && (type == Type.A || type == Type.AAAA)) {
       Path file = provider.hostsFile().get();
       try {
         Optional<InetAddress> hit = hostsFiles.computeIfAbsent(file, HostsFileParser::new).getAddressForHost(name, type);
@@ -115,20 +127,45 @@ final class UpstreamClient {
       long deadline = System.nanoTime() + remaining / (servers.size() - i);
       Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
       query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), org.xbill.DNS.Section.ADDITIONAL);
+      query.getHeader().setFlag(org.xbill.DNS.Flags.AD); // RFC 6840 5.7: ask a validating resolver for the AD bit
       long started = System.nanoTime();
       try {
         Message response = DnsTransport.exchange(server, query, deadline, transport -> sent.increment());
         int rcode = response.getRcode();
+        if ((rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) && signedZone.isPresent()
+            && !response.getHeader().getFlag(org.xbill.DNS.Flags.AD)) {
+          attempts.add(provider.name() + " " + describe(server) + ": " + Rcode.string(rcode)
+              + " but not DNSSEC-authenticated (AD bit clear): " + signedZone.get()
+              + " requires DNSSEC, so the answer is unsigned or was not validated");
+          continue;
+        }
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
           return Optional.of(new Response(response, provider.name(), server));
         }
-        attempts.add(provider.name() + " " + describe(server) + ": " + Rcode.string(rcode));
+        attempts.add(provider.name() + " " + describe(server) + ": " + Rcode.string(rcode) + extendedError(response));
       } catch (DnsTransport.ExchangeFailure f) {
         attempts.add(provider.name() + " " + describe(server) + ": " + f.getMessage() + " after "
             + (System.nanoTime() - started) / 1_000_000 + " ms");
       }
     }
     return Optional.empty();
+  }
+
+  /** The RFC 8914 extended DNS error of a response, as " (EDE 6 DNSSEC Bogus: text)", or "". */
+  static String extendedError(Message response) {
+    OPTRecord opt = response.getOPT();
+    if (opt == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (org.xbill.DNS.EDNSOption o : opt.getOptions(org.xbill.DNS.EDNSOption.Code.EDNS_EXTENDED_ERROR)) {
+      if (o instanceof org.xbill.DNS.ExtendedErrorCodeOption ede) {
+        sb.append(" (EDE ").append(ede.getErrorCode()).append(' ')
+            .append(org.xbill.DNS.ExtendedErrorCodeOption.text(ede.getErrorCode()))
+            .append(ede.getText() == null || ede.getText().isEmpty() ? "" : ": " + ede.getText()).append(')');
+      }
+    }
+    return sb.toString();
   }
 
   static String describe(InetSocketAddress server) {
