@@ -67,23 +67,13 @@ class DnsConcurrencyTest {
           .build();
       cache.lookup("api.test", RecordType.A);
       cache.lookup("api.test", RecordType.A); // in use: the refresh pool and scheduler get work
-      List<Thread> ours = libraryThreads(before);
+      List<Thread> ours = LibraryThreads.startedSince(before);
       assertTrue(ours.stream().anyMatch(t -> t.getName().startsWith("failover-resolver-dns-scheduler")), ours.toString());
       assertTrue(ours.stream().allMatch(Thread::isDaemon), "daemons only: " + ours);
 
       cache.close();
       cache.close();
-      for (Thread t : libraryThreads(before)) {
-        t.join(5_000);
-      }
-      assertEquals(List.of(), libraryThreads(before).stream().filter(Thread::isAlive).toList());
+      assertEquals(List.of(), LibraryThreads.stillAliveAfterJoin(before));
     }
-  }
-
-  private static List<Thread> libraryThreads(Set<Thread> before) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !before.contains(t))
-        .filter(t -> t.getName().startsWith("failover-resolver-"))
-        .toList();
   }
 }

@@ -109,23 +109,13 @@ class FailoverResolverThreadsTest {
           return false;
         }
       });
-      List<Thread> ours = libraryThreads(before);
+      List<Thread> ours = LibraryThreads.startedSince(before);
       assertTrue(ours.stream().allMatch(Thread::isDaemon), "daemons only: " + ours);
       assertTrue(ours.stream().anyMatch(t -> t.getName().startsWith("failover-resolver-control")), ours.toString());
 
       resolver.close();
       resolver.close();
-      for (Thread t : libraryThreads(before)) {
-        t.join(5_000);
-      }
-      assertEquals(List.of(), libraryThreads(before).stream().filter(Thread::isAlive).toList());
+      assertEquals(List.of(), LibraryThreads.stillAliveAfterJoin(before));
     }
-  }
-
-  private static List<Thread> libraryThreads(Set<Thread> before) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !before.contains(t))
-        .filter(t -> t.getName().startsWith("failover-resolver-"))
-        .toList();
   }
 }

@@ -285,6 +285,11 @@ public final class Engine {
         }
       }
     };
+    applyOutcome(apply, outcome);
+  }
+
+  /** A failure is applied before the caller goes on (the next select must see it); a success need not wait. */
+  private void applyOutcome(Runnable apply, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
       control.execute(apply);
     } else {
@@ -307,14 +312,7 @@ public final class Engine {
         }
       }
     };
-    if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      control.execute(apply);
-    } else {
-      control.call(() -> {
-        apply.run();
-        return null;
-      }, CALL_TIMEOUT_MS);
-    }
+    applyOutcome(apply, outcome);
   }
 
   public java.util.Set<String> serviceNames() {
