@@ -165,6 +165,9 @@ final class InteropDaemons implements AutoCloseable {
         "    local-zone: \"interop.test.\" transparent",
         "    local-zone: \"signed.test.\" transparent",
         "    ede: yes",
+        // to its authorities over TCP: a stopped Knot is then a refused connection and an immediate
+        // SERVFAIL, where over UDP Unbound keeps retrying for more than 30 s
+        "    tcp-upstream: yes",
         "    val-log-level: 2",
         "stub-zone:",
         "    name: \"interop.test\"",

@@ -146,7 +146,7 @@ class InteropTest {
     FailoverEvent.StaleAnswerServed served = (FailoverEvent.StaleAnswerServed) events.stream()
         .filter(e -> e instanceof FailoverEvent.StaleAnswerServed).findFirst().orElseThrow();
     System.out.println("stale answer served: " + served);
-    assertTrue(served.reason().contains("SERVFAIL") || served.reason().contains("timeout"), served.reason());
+    assertTrue(served.reason().contains("SERVFAIL"), "Unbound answered SERVFAIL: " + served.reason());
     time.advance(Duration.ofSeconds(61));
     assertThrows(DnsLookupException.class, () -> c.lookup("short.interop.test", RecordType.A),
         "not beyond maxStale");
