@@ -38,8 +38,12 @@ final class InteropDaemons implements AutoCloseable {
   private Process knot;
 
   /** Skips (or, under CI, fails) when Knot or Unbound is not installed. */
+  static boolean present() {
+    return List.of(KNOTD, KNOTC, KEYMGR, UNBOUND).stream().allMatch(p -> Files.isExecutable(Path.of(p)));
+  }
+
   static void requireBinaries() {
-    boolean present = List.of(KNOTD, KNOTC, KEYMGR, UNBOUND).stream().allMatch(p -> Files.isExecutable(Path.of(p)));
+    boolean present = present();
     if (!present && "true".equals(System.getenv("CI"))) {
       throw new AssertionError("interop tests need Debian's knot and unbound (bash .ci/run installs them)");
     }
