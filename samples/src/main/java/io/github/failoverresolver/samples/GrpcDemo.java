@@ -133,7 +133,7 @@ public final class GrpcDemo {
           String servedBy;
           try {
             servedBy = ClientCalls.blockingUnaryCall(channel, BALANCE, CallOptions.DEFAULT
-                .withDeadlineAfter(3, TimeUnit.SECONDS).withWaitForReady()
+                .withDeadlineAfter(5, TimeUnit.SECONDS).withWaitForReady()
                 .withCallCredentials(FailoverCallCredentials.of(resolver, "payments")), "balance?");
           } catch (StatusRuntimeException e) {
             servedBy = "FAILED " + e.getStatus().getCode();
