@@ -86,6 +86,50 @@ class FailoverResolverThreadsTest {
   }
 
   @Test
+  void hungCredentialSourceBlocksItsEndpointAndStallsNothingElse() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-check");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ResolverFixture f = new ResolverFixture();
+        LoopbackHttpServer primary = LoopbackHttpServer.http("primary");
+        LoopbackHttpServer backup = LoopbackHttpServer.http("backup")) {
+      f.dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.1");
+      String p = "primary.test:" + primary.port();
+      String b = "backup.test:" + backup.port();
+      f.start(r -> r.service("pay", s -> s
+              .tier(0, p, e -> e.credential(CredentialSources.supplier("stuck vault", () -> {
+                try {
+                  release.await();
+                } catch (InterruptedException e1) {
+                  Thread.currentThread().interrupt();
+                }
+                return java.util.Optional.of(Credential.of("late", "late-secret"));
+              })))
+              .tier(1, b, e -> e.credential(CredentialSources.env("B", java.util.Map.of("B", "backup-secret"))))),
+          x -> x, pool);
+      await("the backup to be selected", () -> {
+        try {
+          return f.resolver.select("pay").endpoint().equals(b);
+        } catch (NoEligibleTargetException notYet) {
+          return false;
+        }
+      });
+      f.advanceSeconds(5); // the hung source's round times out
+      String credential = f.resolver.snapshot().service("pay").orElseThrow().endpoint(p).orElseThrow().credential();
+      assertTrue(credential.contains("did not answer within 5000 ms"), credential);
+      assertTrue(f.events(FailoverEvent.CredentialBlocked.class).stream()
+          .anyMatch(e -> e.endpoint().equals(p)), "blocked, with an event");
+      assertEquals(b, f.resolver.select("pay").endpoint());
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void closeStopsEveryThreadTheResolverStartedAndIsIdempotent() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     CountDownLatch never = new CountDownLatch(1);

@@ -119,6 +119,7 @@ public final class Engine {
     boolean drilled;
     boolean trustRunning;
     boolean trustAgain;
+    long trustToken;
     ScheduledFuture<?> nextTrust;
     volatile String whyNot = "not resolved or checked yet";
 
@@ -614,10 +615,22 @@ public final class Engine {
     }
     ep.trustRunning = true;
     ep.trustAgain = false;
+    long token = ++ep.trustToken;
     if (ep.nextTrust != null) {
       ep.nextTrust.cancel(false);
     }
     List<InetSocketAddress> addresses = List.copyOf(ep.addresses.keySet());
+    // user code (a credential source) may hang: after this long the credential counts as blocked
+    long limit = Math.max(5_000, ep.cfg.timeout().toMillis() * (addresses.size() + 1));
+    scheduler.schedule(() -> control.execute(() -> {
+      if (ep.trustRunning && ep.trustToken == token && !closed && ep.cfg.credential().isPresent()) {
+        Verdict hung = Verdict.blocked("credential source " + ep.cfg.credential().get() + " did not answer within "
+            + limit + " ms");
+        announceTrust(ep, "credential of " + ep.cfg.name(), ep.credential, hung);
+        ep.credential = hung;
+        evaluate(ep.service);
+      }
+    }), limit, TimeUnit.MILLISECONDS);
     Instant now = clock.instant();
     EndpointConfig cfg = ep.cfg;
     boolean started = runIo(() -> {
