@@ -333,17 +333,26 @@ class FailoverResolverTest {
   @Nested
   class Listeners {
     @Test
-    void listenerThatThrowsIsSkippedAndTheNextStillHearsEverything() {
+    void listenerThatThrowsIsLoggedAndSkippedAndTheNextStillHearsEverything() {
       List<FailoverEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-      f.start(r -> r.service("pay", s -> s.tier(0, p(), e -> e.check(HealthChecks.tcp()).jitter(0))
-              .tier(1, b(), e -> e.check(HealthChecks.tcp()))),
-          b -> b.listener(e -> {
-            throw new IllegalStateException("listener bug");
-          }).listener(heard::add), f.time);
-      primary.stop();
-      f.advanceSeconds(6);
+      java.io.PrintStream realErr = System.err;
+      java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+      try {
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        f.start(r -> r.service("pay", s -> s.tier(0, p(), e -> e.check(HealthChecks.tcp()).jitter(0))
+                .tier(1, b(), e -> e.check(HealthChecks.tcp()))),
+            b -> b.listener(e -> {
+              throw new IllegalStateException("listener bug");
+            }).listener(heard::add), f.time);
+        primary.stop();
+        f.advanceSeconds(6);
+      } finally {
+        System.setErr(realErr);
+      }
       assertEquals(b(), f.selected("pay"));
       assertEquals(1, heard.stream().filter(e -> e instanceof FailoverEvent.Failover).count());
+      String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(logged.contains("threw on Failover; skipped") && logged.contains("listener bug"), logged);
     }
 
     @Test
