@@ -49,6 +49,31 @@ public final class FailoverEventListener extends EventListener {
     current = connection.route().socketAddress();
   }
 
+  /**
+   * A connection going back to the pool whose address is no longer eligible is closed, so that no later
+   * call reuses it (connections idle at a routing change are evicted by the interceptor; this covers the
+   * ones that were busy then).
+   */
+  @Override
+  public void connectionReleased(Call call, Connection connection) {
+    InetSocketAddress address = connection.route().socketAddress();
+    String host = connection.route().address().url().host();
+    boolean eligible;
+    try {
+      java.util.List<java.net.InetAddress> now = resolver.endpointAddresses(host);
+      eligible = now == null || now.contains(address.getAddress()); // null: not an endpoint of ours
+    } catch (java.net.UnknownHostException noneLeft) {
+      eligible = false;
+    }
+    if (!eligible) {
+      try {
+        connection.socket().close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
   @Override
   public void requestHeadersStart(Call call) {
     requestStart = System.nanoTime();

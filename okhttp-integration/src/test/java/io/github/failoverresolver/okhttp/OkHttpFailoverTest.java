@@ -186,5 +186,33 @@ class OkHttpFailoverTest {
       }
       assertEquals(3, first.traffic().size(), "no request after the change went over the old pooled connection");
     }
+
+    @Test
+    void connectionBusyDuringTheChangeIsNotReusedAfterIt() throws Exception {
+      start();
+      assertEquals("first", get(client, "http://payments/api"));
+      java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+      first.hold("/slow", slow);
+      java.util.concurrent.CompletableFuture<String> inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return get(client, "http://payments/slow");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (first.traffic().size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(2); // the slow call has reached the server and holds its connection
+      }
+      first.readiness(503);
+      f.advanceSeconds(6); // routing changes while the connection is busy
+      assertEquals("second", get(client, "http://payments/api"));
+      slow.countDown();
+      assertEquals("first", inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      for (int i = 0; i < 3; i++) {
+        assertEquals("second", get(client, "http://payments/api"));
+      }
+      assertEquals(2, first.traffic().size(), "the connection released after the change was not reused");
+    }
   }
 }

@@ -38,6 +38,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
   private final String readyPath;
   private final AtomicInteger readyStatus = new AtomicInteger(200);
   private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile boolean stopped;
   private volatile String readyBody = "ready";
@@ -111,6 +112,12 @@ public final class LoopbackHttpServer implements AutoCloseable {
     return this;
   }
 
+  /** Requests to {@code path} wait, inside the server, until {@code latch} opens (a slow call in flight). */
+  public LoopbackHttpServer hold(String path, java.util.concurrent.CountDownLatch latch) {
+    holds.put(path, latch);
+    return this;
+  }
+
   /** The status any request to {@code path} answers. */
   public LoopbackHttpServer status(String path, int status) {
     statusByPath.put(path, status);
@@ -145,6 +152,14 @@ public final class LoopbackHttpServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders())));
       exchange.getRequestBody().readAllBytes();
+      java.util.concurrent.CountDownLatch hold = holds.get(path);
+      if (hold != null) {
+        try {
+          hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       int status = path.equals(readyPath) ? readyStatus.get() : statusByPath.getOrDefault(path, 200);
       byte[] body = (path.equals(readyPath) ? readyBody : name)
           .getBytes(StandardCharsets.UTF_8);
