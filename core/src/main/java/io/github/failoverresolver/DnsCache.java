@@ -54,7 +54,7 @@ public final class DnsCache implements AutoCloseable {
    */
   public DnsAnswer lookup(String name, RecordType type) throws DnsLookupException {
     Objects.requireNonNull(type, "type");
-    return engine.lookup(DnsEngine.parseName(name), type);
+    return engine.lookup(name, type);
   }
 
   /**
@@ -110,7 +110,7 @@ public final class DnsCache implements AutoCloseable {
   /** The cached answer for (name, type), fresh or stale, without asking any provider. */
   public Optional<DnsAnswer> peek(String name, RecordType type) {
     try {
-      return engine.peek(DnsEngine.parseName(name), type);
+      return engine.peek(name, type);
     } catch (DnsLookupException badName) {
       return Optional.empty();
     }

@@ -164,11 +164,45 @@ public final class DnsEngine {
     return settings;
   }
 
+  private static final int PARSED_NAMES_MAX = 10_000;
+  private final Map<String, Key[]> parsedNames = new ConcurrentHashMap<>();
+
+  /** The cache keys of {@code host}, one per record type, parsed once: a warm lookup allocates nothing. */
+  private Key[] keys(String host) throws DnsLookupException {
+    Key[] keys = host == null ? null : parsedNames.get(host);
+    if (keys != null) {
+      return keys;
+    }
+    Name n = parseName(host);
+    RecordType[] types = RecordType.values();
+    keys = new Key[types.length];
+    for (RecordType t : types) {
+      keys[t.ordinal()] = new Key(n, t);
+    }
+    if (parsedNames.size() >= PARSED_NAMES_MAX) {
+      parsedNames.clear(); // bounded; a cleared entry is only parsed again
+    }
+    parsedNames.put(host, keys);
+    return keys;
+  }
+
+  /** The answer for a host name given as text (see {@link #lookup(Name, RecordType)}). */
+  public DnsAnswer lookup(String host, RecordType type) throws DnsLookupException {
+    return lookup(keys(host)[type.ordinal()]);
+  }
+
+  public Optional<DnsAnswer> peek(String host, RecordType type) throws DnsLookupException {
+    return peek(keys(host)[type.ordinal()]);
+  }
+
   public DnsAnswer lookup(Name name, RecordType type) throws DnsLookupException {
+    return lookup(new Key(name, type));
+  }
+
+  private DnsAnswer lookup(Key key) throws DnsLookupException {
     if (closed) {
       throw new IllegalStateException("the DNS cache is closed");
     }
-    Key key = new Key(name, type);
     long now = clock.millis();
     Entry e = cache.getIfPresent(key);
     if (e != null) {
@@ -205,7 +239,11 @@ public final class DnsEngine {
   }
 
   public Optional<DnsAnswer> peek(Name name, RecordType type) {
-    Entry e = cache.getIfPresent(new Key(name, type));
+    return peek(new Key(name, type));
+  }
+
+  private Optional<DnsAnswer> peek(Key key) {
+    Entry e = cache.getIfPresent(key);
     if (e == null) {
       return Optional.empty();
     }

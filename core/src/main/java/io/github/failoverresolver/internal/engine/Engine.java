@@ -418,7 +418,7 @@ public final class Engine {
       boolean failed = false;
       for (RecordType type : new RecordType[] {RecordType.A, RecordType.AAAA}) {
         try {
-          DnsAnswer a = dns.lookup(DnsEngine.parseName(ep.cfg.host()), type);
+          DnsAnswer a = dns.lookup(ep.cfg.host(), type);
           found.addAll(a.addresses());
           if (!a.addresses().isEmpty()) {
             expiresAt = Math.min(expiresAt, a.expiresAt().toEpochMilli());
