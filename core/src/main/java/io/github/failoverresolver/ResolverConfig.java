@@ -206,7 +206,7 @@ public final class ResolverConfig {
         case "unhealthy-threshold" -> { int n = integer(at, l.value()); steps.add(e -> e.unhealthyThreshold(n)); }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
-            trustStore = pem(at, Path.of(l.value()));
+            trustStore = pem(at, path(at, l.value()));
             trustContext = context(at, trustStore);
           }
         }
@@ -274,9 +274,17 @@ public final class ResolverConfig {
       return CredentialSources.env(spec.substring(4));
     }
     if (spec.startsWith("file:") && spec.length() > 5) {
-      return CredentialSources.file(Path.of(spec.substring(5)));
+      return CredentialSources.file(path(at, spec.substring(5)));
     }
     throw new ConfigException(at + ": '" + spec + "' is not env:NAME or file:/path");
+  }
+
+  private static Path path(String at, String value) {
+    try {
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(at + ": '" + value.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
+    }
   }
 
   private static KeyStore pem(String at, Path path) {

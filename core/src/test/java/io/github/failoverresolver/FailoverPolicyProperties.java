@@ -171,6 +171,9 @@ class FailoverPolicyProperties {
         }
         if (x instanceof FailoverEvent.AddressUp u && u.endpoint().equals(back.toEndpoint())) {
           up.put(u.address(), true);
+          if (u.reason().startsWith("ejection ended early")) {
+            ejectedUntil.remove(u.address());
+          }
         } else if (x instanceof FailoverEvent.AddressDown d && d.endpoint().equals(back.toEndpoint())) {
           up.put(d.address(), false);
         } else if (x instanceof FailoverEvent.AddressEjected j && j.endpoint().equals(back.toEndpoint())) {
@@ -183,7 +186,8 @@ class FailoverPolicyProperties {
           boolean anyEligible = up.entrySet().stream().anyMatch(a -> a.getValue()
               && !ejectedUntil.getOrDefault(a.getKey(), Instant.MIN).isAfter(t));
           assertTrue(anyEligible, "tier " + back.toTier() + " had no eligible address at " + t + " (" + x
-              + "), within the window before " + back);
+              + "), within the window before " + back + "\nEVENTS " + events.stream().map(Object::toString)
+              .collect(Collectors.joining("\n")));
         }
       }
     }

@@ -582,6 +582,10 @@ public final class Engine {
         // as Envoy does by default: a passing active check ends an outlier ejection
         a.ejectedUntil = 0;
         a.lastEjectionEnd = clock.millis();
+        if (before == ResolverSnapshot.Health.HEALTHY) {
+          events.publish(new FailoverEvent.AddressUp(clock.instant(), ep.service.cfg.name(), ep.cfg.name(), a.label,
+              "ejection ended early: " + detail));
+        }
       }
     } else {
       a.consecutiveFail++;
