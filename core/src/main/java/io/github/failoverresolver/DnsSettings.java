@@ -1,5 +1,8 @@
 package io.github.failoverresolver;
 
+import static io.github.failoverresolver.internal.Settings.notNegative;
+import static io.github.failoverresolver.internal.Settings.positive;
+
 import io.github.failoverresolver.internal.dns.ServerSpecs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -293,18 +296,6 @@ public final class DnsSettings {
         throw new IllegalArgumentException(key + ": no servers");
       }
       return new DnsProvider(name, servers, u.hostsFile(), u.isValidating());
-    }
-
-    private static void positive(String key, Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(key + "=" + d + ": must be a positive duration");
-      }
-    }
-
-    private static void notNegative(String key, Duration d) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(key + "=" + d + ": must not be negative");
-      }
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.github.failoverresolver;
 
+import static io.github.failoverresolver.internal.Settings.atLeast;
+import static io.github.failoverresolver.internal.Settings.notNegative;
+import static io.github.failoverresolver.internal.Settings.positive;
+
 import io.github.failoverresolver.internal.DaemonThreads;
 import io.github.failoverresolver.internal.EventDispatcher;
 import io.github.failoverresolver.internal.MonotonicClock;
@@ -603,24 +607,6 @@ public final class FailoverResolver implements AutoCloseable {
       return new EndpointConfig(name, e.tier(), normalized, portNumber, literal, b.check, b.interval, b.timeout,
           b.jitter, b.healthyThreshold, b.unhealthyThreshold, b.tls, b.credential, b.credentialWarnWithin,
           b.credentialBlockWithin, b.credentialMaxAge);
-    }
-
-    private static void atLeast(String key, int value, int min) {
-      if (value < min) {
-        throw new IllegalArgumentException(key + "=" + value + ": must be at least " + min);
-      }
-    }
-
-    private static void positive(String key, Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(key + "=" + d + ": must be a positive duration");
-      }
-    }
-
-    private static void notNegative(String key, Duration d) {
-      if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(key + "=" + d + ": must not be negative");
-      }
     }
   }
 }

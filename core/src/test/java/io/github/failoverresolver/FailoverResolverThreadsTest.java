@@ -29,6 +29,15 @@ class FailoverResolverThreadsTest {
     }
   }
 
+  /** Real check threads (user code that hangs needs them), on the fixture's virtual time. */
+  static ExecutorService checkThreads() {
+    return Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-check");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
   @Test
   void hungCheckStallsNeitherOtherChecksNorSelect() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
@@ -36,11 +45,7 @@ class FailoverResolverThreadsTest {
       release.await();
       return HealthCheck.Result.healthy("too late");
     };
-    ExecutorService pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "test-check");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = checkThreads();
     try (ResolverFixture f = new ResolverFixture();
         LoopbackHttpServer primary = LoopbackHttpServer.http("primary");
         LoopbackHttpServer backup = LoopbackHttpServer.http("backup")) {
@@ -88,11 +93,7 @@ class FailoverResolverThreadsTest {
   @Test
   void hungCredentialSourceBlocksItsEndpointAndStallsNothingElse() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    ExecutorService pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "test-check");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = checkThreads();
     try (ResolverFixture f = new ResolverFixture();
         LoopbackHttpServer primary = LoopbackHttpServer.http("primary");
         LoopbackHttpServer backup = LoopbackHttpServer.http("backup")) {
