@@ -29,6 +29,17 @@ class FailoverResolverThreadsTest {
     }
   }
 
+  /** Waits (bounded) until {@code service} is served by {@code endpoint}; checks run on other threads. */
+  static void awaitSelected(FailoverResolver resolver, String service, String endpoint) throws InterruptedException {
+    await(service + " served by " + endpoint, () -> {
+      try {
+        return resolver.select(service).endpoint().equals(endpoint);
+      } catch (NoEligibleTargetException notYet) {
+        return false;
+      }
+    });
+  }
+
   /** Real check threads (user code that hangs needs them), on the fixture's virtual time. */
   static ExecutorService checkThreads() {
     return Executors.newCachedThreadPool(r -> {
@@ -57,13 +68,7 @@ class FailoverResolverThreadsTest {
               .tier(1, b, e -> e.check(HealthChecks.http("/ready")).jitter(0))),
           x -> x, pool);
       await("the backup's first check", () -> backup.requests().size() == 1);
-      await("the backup to be selected", () -> {
-        try {
-          return f.resolver.select("pay").endpoint().equals(b);
-        } catch (NoEligibleTargetException notYet) {
-          return false;
-        }
-      });
+      awaitSelected(f.resolver, "pay", b);
       assertTimeoutPreemptively(Duration.ofSeconds(1), () -> f.resolver.select("pay"), "select never waits");
 
       f.advanceSeconds(1); // the primary's check times out
@@ -111,13 +116,7 @@ class FailoverResolverThreadsTest {
               })))
               .tier(1, b, e -> e.credential(CredentialSources.env("B", java.util.Map.of("B", "backup-secret"))))),
           x -> x, pool);
-      await("the backup to be selected", () -> {
-        try {
-          return f.resolver.select("pay").endpoint().equals(b);
-        } catch (NoEligibleTargetException notYet) {
-          return false;
-        }
-      });
+      awaitSelected(f.resolver, "pay", b);
       f.advanceSeconds(5); // the hung source's round times out
       String credential = f.resolver.snapshot().service("pay").orElseThrow().endpoint(p).orElseThrow().credential();
       assertTrue(credential.contains("did not answer within 5000 ms"), credential);
