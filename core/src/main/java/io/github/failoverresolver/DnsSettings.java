@@ -1,8 +1,7 @@
 package io.github.failoverresolver;
 
-import static io.github.failoverresolver.internal.Settings.notNegative;
-import static io.github.failoverresolver.internal.Settings.positive;
-
+import io.github.failoverresolver.internal.config.SettingException;
+import io.github.failoverresolver.internal.config.SettingValues;
 import io.github.failoverresolver.internal.dns.ServerSpecs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,32 +38,14 @@ import java.util.Set;
  */
 public final class DnsSettings {
   private final List<DnsProvider> providers;
-  private final Duration queryTimeout;
-  private final Duration minTtl;
-  private final Duration maxTtl;
-  private final Duration maxNegativeTtl;
-  private final Duration maxStale;
-  private final Duration staleRecheck;
-  private final double refreshAhead;
-  private final int maxCnameChain;
-  private final long maxEntries;
-  private final Duration providerRetryAfter;
+  private final SettingValues values;
   private final Set<String> splitBrainNames;
   private final Set<String> dnssecZones;
 
   private DnsSettings(Builder b, List<DnsProvider> providers, Set<String> splitBrainNames) {
     this.dnssecZones = Set.copyOf(b.dnssecZones);
     this.providers = List.copyOf(providers);
-    this.queryTimeout = b.queryTimeout;
-    this.minTtl = b.minTtl;
-    this.maxTtl = b.maxTtl;
-    this.maxNegativeTtl = b.maxNegativeTtl;
-    this.maxStale = b.maxStale;
-    this.staleRecheck = b.staleRecheck;
-    this.refreshAhead = b.refreshAhead;
-    this.maxCnameChain = b.maxCnameChain;
-    this.maxEntries = b.maxEntries;
-    this.providerRetryAfter = b.providerRetryAfter;
+    this.values = b.values.frozen();
     this.splitBrainNames = Set.copyOf(splitBrainNames);
   }
 
@@ -81,43 +63,43 @@ public final class DnsSettings {
   }
 
   public Duration queryTimeout() {
-    return queryTimeout;
+    return values.get(Setting.QUERY_TIMEOUT);
   }
 
   public Duration minTtl() {
-    return minTtl;
+    return values.get(Setting.MIN_TTL);
   }
 
   public Duration maxTtl() {
-    return maxTtl;
+    return values.get(Setting.MAX_TTL);
   }
 
   public Duration maxNegativeTtl() {
-    return maxNegativeTtl;
+    return values.get(Setting.MAX_NEGATIVE_TTL);
   }
 
   public Duration maxStale() {
-    return maxStale;
+    return values.get(Setting.MAX_STALE);
   }
 
   public Duration staleRecheck() {
-    return staleRecheck;
+    return values.get(Setting.STALE_RECHECK);
   }
 
   public double refreshAhead() {
-    return refreshAhead;
+    return values.get(Setting.REFRESH_AHEAD);
   }
 
   public int maxCnameChain() {
-    return maxCnameChain;
+    return values.get(Setting.MAX_CNAME_CHAIN);
   }
 
   public long maxEntries() {
-    return maxEntries;
+    return values.get(Setting.MAX_ENTRIES);
   }
 
   public Duration providerRetryAfter() {
-    return providerRetryAfter;
+    return values.get(Setting.PROVIDER_RETRY_AFTER);
   }
 
   /** Zones (absolute names) whose answers must be DNSSEC-validated by a validating provider. */
@@ -132,8 +114,8 @@ public final class DnsSettings {
 
   @Override
   public String toString() {
-    return "DnsSettings{providers=" + providers + ", queryTimeout=" + queryTimeout + ", ttl=[" + minTtl + ", "
-        + maxTtl + "], maxNegativeTtl=" + maxNegativeTtl + ", maxStale=" + maxStale + "}";
+    return "DnsSettings{providers=" + providers + ", queryTimeout=" + queryTimeout() + ", ttl=[" + minTtl() + ", "
+        + maxTtl() + "], maxNegativeTtl=" + maxNegativeTtl() + ", maxStale=" + maxStale() + "}";
   }
 
   /** Collects settings; not thread-safe. {@link #build()} validates everything at once. */
@@ -142,16 +124,7 @@ public final class DnsSettings {
     private final List<String> duplicateProviders = new ArrayList<>();
     private final Set<String> splitBrain = new LinkedHashSet<>();
     private final Set<String> dnssecZones = new LinkedHashSet<>();
-    private Duration queryTimeout = Duration.ofSeconds(2);
-    private Duration minTtl = Duration.ofSeconds(1);
-    private Duration maxTtl = Duration.ofMinutes(5);
-    private Duration maxNegativeTtl = Duration.ofSeconds(60);
-    private Duration maxStale = Duration.ofHours(1);
-    private Duration staleRecheck = Duration.ofSeconds(30);
-    private double refreshAhead = 0.8;
-    private int maxCnameChain = 8;
-    private long maxEntries = 10_000;
-    private Duration providerRetryAfter = Duration.ofSeconds(30);
+    private final SettingValues values = new SettingValues(Setting.Scope.DNS);
 
     private Builder() {}
 
@@ -166,53 +139,59 @@ public final class DnsSettings {
     }
 
     public Builder queryTimeout(Duration d) {
-      this.queryTimeout = d;
+      values.set(Setting.QUERY_TIMEOUT, d);
       return this;
     }
 
     public Builder minTtl(Duration d) {
-      this.minTtl = d;
+      values.set(Setting.MIN_TTL, d);
       return this;
     }
 
     public Builder maxTtl(Duration d) {
-      this.maxTtl = d;
+      values.set(Setting.MAX_TTL, d);
       return this;
     }
 
     public Builder maxNegativeTtl(Duration d) {
-      this.maxNegativeTtl = d;
+      values.set(Setting.MAX_NEGATIVE_TTL, d);
       return this;
     }
 
     public Builder maxStale(Duration d) {
-      this.maxStale = d;
+      values.set(Setting.MAX_STALE, d);
       return this;
     }
 
     public Builder staleRecheck(Duration d) {
-      this.staleRecheck = d;
+      values.set(Setting.STALE_RECHECK, d);
       return this;
     }
 
     /** The fraction of an entry's TTL after which an entry in use is re-queried in the background. */
     public Builder refreshAhead(double fraction) {
-      this.refreshAhead = fraction;
+      values.set(Setting.REFRESH_AHEAD, fraction);
       return this;
     }
 
     public Builder maxCnameChain(int hops) {
-      this.maxCnameChain = hops;
+      values.set(Setting.MAX_CNAME_CHAIN, hops);
       return this;
     }
 
     public Builder maxEntries(long entries) {
-      this.maxEntries = entries;
+      values.set(Setting.MAX_ENTRIES, entries);
       return this;
     }
 
     public Builder providerRetryAfter(Duration d) {
-      this.providerRetryAfter = d;
+      values.set(Setting.PROVIDER_RETRY_AFTER, d);
+      return this;
+    }
+
+    /** Sets any [dns] setting of the table (for configuration files and frameworks). */
+    <T> Builder set(Setting<T> setting, T value) {
+      values.set(setting, value);
       return this;
     }
 
@@ -237,32 +216,15 @@ public final class DnsSettings {
     /** Validates every setting and builds; the error names the first bad setting and its value. */
     public DnsSettings build() {
       if (providers.isEmpty()) {
-        throw new IllegalArgumentException("dns.providers: empty; add at least one provider (for example Upstreams.system())");
+        throw new SettingException("dns", Optional.empty(), "",
+            "dns.providers: empty; add at least one provider (for example Upstreams.system())");
       }
       if (!duplicateProviders.isEmpty()) {
-        throw new IllegalArgumentException("dns.providers: provider name '" + duplicateProviders.get(0) + "' is used twice");
+        throw new SettingException("dns", Optional.empty(), "", "dns.providers: provider name '" + duplicateProviders.get(0) + "' is used twice");
       }
-      positive("dns.queryTimeout", queryTimeout);
-      notNegative("dns.minTtl", minTtl);
-      notNegative("dns.maxTtl", maxTtl);
-      if (minTtl.compareTo(maxTtl) > 0) {
-        throw new IllegalArgumentException("dns.minTtl=" + minTtl + " is greater than dns.maxTtl=" + maxTtl);
-      }
-      notNegative("dns.maxNegativeTtl", maxNegativeTtl);
-      notNegative("dns.maxStale", maxStale);
-      positive("dns.staleRecheck", staleRecheck);
-      positive("dns.providerRetryAfter", providerRetryAfter);
-      if (!(refreshAhead > 0 && refreshAhead < 1)) {
-        throw new IllegalArgumentException("dns.refreshAhead=" + refreshAhead + ": must be between 0 and 1 (exclusive)");
-      }
-      if (maxCnameChain < 1 || maxCnameChain > 32) {
-        throw new IllegalArgumentException("dns.maxCnameChain=" + maxCnameChain + ": must be within 1..32");
-      }
-      if (maxEntries < 1) {
-        throw new IllegalArgumentException("dns.maxEntries=" + maxEntries + ": must be at least 1");
-      }
+      values.validate("dns");
       if (!splitBrain.isEmpty() && providers.size() < 2) {
-        throw new IllegalArgumentException("dns.splitBrainProbe " + splitBrain + ": needs at least two providers, have "
+        throw new SettingException("dns.splitBrainProbe", Optional.empty(), "", "dns.splitBrainProbe " + splitBrain + ": needs at least two providers, have "
             + providers.keySet());
       }
       List<DnsProvider> built = new ArrayList<>();
@@ -270,7 +232,7 @@ public final class DnsSettings {
         built.add(buildProvider(p.getKey(), p.getValue()));
       }
       if (!dnssecZones.isEmpty() && built.stream().noneMatch(DnsProvider::validating)) {
-        throw new IllegalArgumentException("dns.requireDnssec " + dnssecZones + ": no provider is marked validating;"
+        throw new SettingException("dns.requireDnssec", Optional.empty(), "", "dns.requireDnssec " + dnssecZones + ": no provider is marked validating;"
             + " use Upstreams.of(...).validating() for a DNSSEC-validating resolver you trust");
       }
       return new DnsSettings(this, built, splitBrain);
@@ -279,21 +241,28 @@ public final class DnsSettings {
     private static DnsProvider buildProvider(String name, Upstreams u) {
       String key = "dns.provider[" + name + "]";
       if (name.isBlank()) {
-        throw new IllegalArgumentException("dns.provider: a provider name is blank");
+        throw new SettingException("dns", Optional.empty(), "", "dns.provider: a provider name is blank");
       }
       List<InetSocketAddress> servers = new ArrayList<>();
       if (u.resolvConf().isPresent()) {
         try {
           servers.addAll(ServerSpecs.fromResolvConf(u.resolvConf().get()));
         } catch (IOException e) {
-          throw new IllegalArgumentException(key + ": cannot read " + u.resolvConf().get() + ": " + e.getMessage(), e);
+          throw new SettingException(key, Optional.empty(), "", key + ": cannot read " + u.resolvConf().get() + ": "
+              + e.getMessage());
         }
       }
       for (String spec : u.servers()) {
-        servers.add(ServerSpecs.parse(key + ".server", spec));
+        try {
+          servers.add(ServerSpecs.parse(key + ".server", spec));
+        } catch (SettingException e) {
+          throw e;
+        } catch (IllegalArgumentException e) {
+          throw new SettingException(key, Optional.empty(), spec, e.getMessage());
+        }
       }
       if (servers.isEmpty() && u.hostsFile().isEmpty()) {
-        throw new IllegalArgumentException(key + ": no servers");
+        throw new SettingException(key, Optional.empty(), "", key + ": no servers");
       }
       return new DnsProvider(name, servers, u.hostsFile(), u.isValidating());
     }

@@ -3,6 +3,7 @@ package io.github.failoverresolver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import io.github.failoverresolver.internal.config.SettingValues;
 
 /**
  * Settings of one endpoint, given to the lambda of {@link ServiceBuilder#tier}. Not thread-safe; values
@@ -17,16 +18,9 @@ import java.util.Optional;
  */
 public final class EndpointBuilder {
   Optional<HealthCheck> check = Optional.empty();
-  Duration interval = Duration.ofSeconds(5);
-  Duration timeout = Duration.ofSeconds(1);
-  double jitter = 0.1;
-  int healthyThreshold = 2;
-  int unhealthyThreshold = 1;
   Optional<TlsTrust> tls = Optional.empty();
   Optional<CredentialSource> credential = Optional.empty();
-  Duration credentialWarnWithin = Duration.ofMinutes(10);
-  Duration credentialBlockWithin = Duration.ofSeconds(30);
-  Optional<Duration> credentialMaxAge = Optional.empty();
+  final SettingValues values = new SettingValues(Setting.Scope.ENDPOINT);
 
   EndpointBuilder() {}
 
@@ -50,19 +44,19 @@ public final class EndpointBuilder {
 
   /** A credential expiring within this raises an event (default 10 min: tokens are often short-lived). */
   public EndpointBuilder credentialWarnWithin(Duration d) {
-    this.credentialWarnWithin = d;
+    values.set(Setting.CREDENTIAL_WARN_WITHIN, d);
     return this;
   }
 
   /** A credential expiring within this is blocked (default 30 s: too late to start using it). */
   public EndpointBuilder credentialBlockWithin(Duration d) {
-    this.credentialBlockWithin = d;
+    values.set(Setting.CREDENTIAL_BLOCK_WITHIN, d);
     return this;
   }
 
-  /** A credential issued (a file written) longer ago than this is blocked as stale. */
+  /** A credential issued (a file written) longer ago than this is blocked as stale (zero: no limit, the default). */
   public EndpointBuilder credentialMaxAge(Duration d) {
-    this.credentialMaxAge = Optional.of(d);
+    values.set(Setting.CREDENTIAL_MAX_AGE, d);
     return this;
   }
 
@@ -73,31 +67,31 @@ public final class EndpointBuilder {
   }
 
   public EndpointBuilder interval(Duration interval) {
-    this.interval = interval;
+    values.set(Setting.INTERVAL, interval);
     return this;
   }
 
   /** How long one check may take; a check still running then counts as failed. */
   public EndpointBuilder timeout(Duration timeout) {
-    this.timeout = timeout;
+    values.set(Setting.TIMEOUT, timeout);
     return this;
   }
 
   /** Up to this fraction of the interval is added at random to each wait, so checks do not align. */
   public EndpointBuilder jitter(double fraction) {
-    this.jitter = fraction;
+    values.set(Setting.JITTER, fraction);
     return this;
   }
 
   /** Consecutive passing checks that bring an unhealthy address back. */
   public EndpointBuilder healthyThreshold(int n) {
-    this.healthyThreshold = n;
+    values.set(Setting.HEALTHY_THRESHOLD, n);
     return this;
   }
 
   /** Consecutive failing checks that take a healthy address down. */
   public EndpointBuilder unhealthyThreshold(int n) {
-    this.unhealthyThreshold = n;
+    values.set(Setting.UNHEALTHY_THRESHOLD, n);
     return this;
   }
 }

@@ -1,28 +1,26 @@
 package io.github.failoverresolver;
 
-import static io.github.failoverresolver.internal.Settings.atLeast;
-import static io.github.failoverresolver.internal.Settings.notNegative;
-import static io.github.failoverresolver.internal.Settings.positive;
-
 import io.github.failoverresolver.internal.DaemonThreads;
 import io.github.failoverresolver.internal.EventDispatcher;
 import io.github.failoverresolver.internal.MonotonicClock;
+import io.github.failoverresolver.internal.config.SettingException;
+import io.github.failoverresolver.internal.config.SettingValues;
 import io.github.failoverresolver.internal.dns.DnsEngine;
-import io.github.failoverresolver.internal.dns.ServerSpecs;
-import io.github.failoverresolver.internal.engine.EndpointConfig;
-import io.github.failoverresolver.internal.engine.Engine;
+import io.github.failoverresolver.internal.engine.ControlLoop;
 import io.github.failoverresolver.internal.engine.ServiceConfig;
+import io.github.failoverresolver.internal.report.Drills;
 import io.github.failoverresolver.internal.report.Independence;
+import io.github.failoverresolver.internal.report.LiveDrillRun;
+import io.github.failoverresolver.internal.report.Readiness;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,17 +46,17 @@ import org.slf4j.LoggerFactory;
 public final class FailoverResolver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FailoverResolver.class);
 
-  private final Engine engine;
+  private final ControlLoop engine;
   private final DnsCache dns;
   private final DnsEngine dnsEngine;
   private final EventDispatcher events;
   private final List<ExecutorService> owned;
   private final Clock clock;
   private final ScheduledExecutorService timers;
-  private final List<LiveDrill> drills = new ArrayList<>();
+  private final List<LiveDrillRun> drills = new ArrayList<>();
   private volatile boolean closed;
 
-  private FailoverResolver(Engine engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
+  private FailoverResolver(ControlLoop engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
       List<ExecutorService> owned, Clock clock, ScheduledExecutorService timers) {
     this.clock = clock;
     this.timers = timers;
@@ -96,12 +94,17 @@ public final class FailoverResolver implements AutoCloseable {
    * @throws UnknownHostException naming the host and why it has no usable address
    */
   public List<InetAddress> resolve(String host) throws UnknownHostException {
-    List<InetAddress> endpoint = engine.resolve(host);
-    return endpoint != null ? endpoint : dns.addresses(host);
+    Optional<List<InetAddress>> endpoint = engine.resolve(host);
+    return endpoint.isPresent() ? endpoint.get() : dns.addresses(host);
   }
 
-  /** The eligible addresses of the endpoint(s) named {@code host}, or null when no endpoint has that host. */
-  public List<InetAddress> endpointAddresses(String host) throws UnknownHostException {
+  /**
+   * The addresses of the endpoint(s) named {@code host}, from the same routing table as {@link #select}
+   * (the eligible ones, or panic mode's); empty when no endpoint has that host.
+   *
+   * @throws UnknownHostException when it is an endpoint's host with no address to hand out, with every reason
+   */
+  public Optional<List<InetAddress>> endpointAddresses(String host) throws UnknownHostException {
     return engine.resolve(host);
   }
 
@@ -113,7 +116,7 @@ public final class FailoverResolver implements AutoCloseable {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(outcome, "outcome");
-    engine.report(target, address, outcome);
+    engine.report(Optional.of(target), address, outcome);
   }
 
   /**
@@ -123,7 +126,7 @@ public final class FailoverResolver implements AutoCloseable {
   public void report(InetSocketAddress address, Outcome outcome) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(outcome, "outcome");
-    engine.reportAddress(address, outcome);
+    engine.report(Optional.empty(), address, outcome);
   }
 
   /** The names of the configured services. */
@@ -151,7 +154,7 @@ public final class FailoverResolver implements AutoCloseable {
 
   /** Operator override: serve {@code tier} while it has any eligible address. */
   public void pin(String service, int tier) {
-    engine.pinTier(service, tier);
+    engine.pinTier(service, Optional.of(tier));
   }
 
   /** Operator override: serve only {@code endpoint} while it has any eligible address. */
@@ -159,8 +162,9 @@ public final class FailoverResolver implements AutoCloseable {
     engine.pinEndpoint(service, endpoint);
   }
 
+  /** Removes an operator's pin. */
   public void unpin(String service) {
-    engine.unpin(service);
+    engine.pinTier(service, Optional.empty());
   }
 
   /** Operator override: take {@code endpoint} out of service (drained) or put it back. */
@@ -181,80 +185,18 @@ public final class FailoverResolver implements AutoCloseable {
 
   /** Every service's readiness to fail over, with a verdict; see {@link ReadinessReport#toText()}. */
   public ReadinessReport readiness() {
-    ResolverSnapshot snap = snapshot();
-    List<ReadinessReport.ServiceReport> out = new ArrayList<>();
-    for (ResolverSnapshot.Service s : snap.services()) {
-      List<Finding> findings = Independence.findings(s, dns);
-      List<String> reasons = new ArrayList<>();
-      ReadinessReport.Verdict verdict = ReadinessReport.Verdict.READY;
-      int lowest = s.endpoints().stream().mapToInt(ResolverSnapshot.Endpoint::tier).min().orElse(0);
-      if (s.activeTier() < 0 || s.panic()) {
-        verdict = ReadinessReport.Verdict.NOT_READY;
-        reasons.add(s.panic() ? "panic mode: no eligible address anywhere" : "no eligible target: " + s.reason());
-      } else {
-        if (s.activeTier() != lowest) {
-          verdict = ReadinessReport.Verdict.DEGRADED;
-          reasons.add("serving from backup tier " + s.activeTier() + ": " + s.reason());
-        }
-        boolean hasBackups = s.endpoints().stream().anyMatch(e -> e.tier() != lowest);
-        boolean backupUp = s.endpoints().stream().anyMatch(e -> e.tier() != lowest && e.up());
-        if (hasBackups && !backupUp) {
-          verdict = ReadinessReport.Verdict.DEGRADED;
-          reasons.add("no backup endpoint is eligible: a primary failure would leave nothing");
-        }
-        if (findings.stream().anyMatch(f -> f.severity() == Finding.Severity.CRITICAL)) {
-          verdict = ReadinessReport.Verdict.DEGRADED;
-          reasons.add("a backup shares a critical fault domain with the primary (see independence)");
-        }
-      }
-      List<ReadinessReport.EndpointReport> eps = new ArrayList<>();
-      for (ResolverSnapshot.Endpoint e : s.endpoints()) {
-        long eligible = e.addresses().stream().filter(ResolverSnapshot.Address::eligible).count();
-        String why = e.addresses().stream().filter(a -> !a.eligible()).findFirst()
-            .map(a -> ": " + a.address() + " " + a.detail()).orElse("");
-        String cert = e.addresses().stream().map(ResolverSnapshot.Address::tls).flatMap(Optional::stream).findFirst()
-            .map(t -> t.verdict() + ", " + t.notAfter().map(n -> Duration.between(snap.at(), n).toDays() + " days left")
-                .orElse("") + ", " + t.reason())
-            .orElse("none");
-        eps.add(new ReadinessReport.EndpointReport(e.name(), e.tier(), e.up(), e.dns(),
-            eligible + "/" + e.addresses().size() + " eligible" + (e.drained() ? " (drained)" : "") + why,
-            e.credential(), cert));
-      }
-      out.add(new ReadinessReport.ServiceReport(s.name(), verdict, reasons, s.activeTier(), eps, findings));
-    }
-    return new ReadinessReport(snap.at(), out);
+    return Readiness.of(snapshot(), dns);
   }
 
-  /** Dry run: if the primary tier of {@code service} died now, where would traffic go, and is it ready? */
+  /**
+   * Dry run: if the primary tier of {@code service} died now, where would traffic go, and is it ready? The
+   * answer comes from the failover policy itself, run on the current facts with the primary tier taken out,
+   * exactly as {@link #startDrill} takes it out.
+   */
   public DrillPlan drill(String service) {
     ServiceConfig cfg = engine.config(service);
-    int lowest = cfg.endpoints().get(0).tier();
-    Optional<Target> next = targets(service).stream().filter(t -> t.tier() != lowest).findFirst();
-    ResolverSnapshot.Service snap = snapshot().service(service).orElseThrow();
-    List<String> evidence = new ArrayList<>();
-    next.ifPresent(t -> snap.endpoint(t.endpoint()).ifPresent(e -> {
-      long eligible = e.addresses().stream().filter(ResolverSnapshot.Address::eligible).count();
-      evidence.add("health: " + eligible + "/" + e.addresses().size() + " addresses eligible (" + e.check() + ")");
-      evidence.add("credential: " + e.credential());
-      e.addresses().stream().map(ResolverSnapshot.Address::tls).flatMap(Optional::stream).findFirst()
-          .ifPresent(tls -> evidence.add("certificate: " + tls.verdict() + ", " + tls.reason()));
-      evidence.add("dns: " + e.dns());
-    }));
-    if (next.isEmpty()) {
-      evidence.add("no endpoint outside tier " + lowest + " is eligible now");
-    }
-    List<Finding> findings = Independence.findings(snap, dns).stream()
-        .filter(f -> next.map(t -> f.backupEndpoint().equals(t.endpoint())).orElse(false)).toList();
-    Duration active = Duration.ZERO;
-    for (EndpointConfig e : cfg.endpoints()) {
-      if (e.tier() == lowest && e.check().isPresent()) {
-        Duration one = Duration.ofMillis((long) (e.interval().toMillis() * (1 + e.jitter())))
-            .multipliedBy(e.unhealthyThreshold()).plus(e.timeout());
-        active = one.compareTo(active) > 0 ? one : active;
-      }
-    }
-    boolean ready = next.isPresent() && findings.stream().noneMatch(f -> f.severity() == Finding.Severity.CRITICAL);
-    return new DrillPlan(service, next, ready, evidence, findings, Duration.ZERO, active);
+    Optional<Target> next = engine.drillTarget(service);
+    return Drills.plan(cfg, next, snapshot().service(service).orElseThrow(), dns);
   }
 
   /**
@@ -267,68 +209,18 @@ public final class FailoverResolver implements AutoCloseable {
       throw new IllegalArgumentException("drill duration=" + duration + ": must be positive and at most 1 h");
     }
     engine.config(service); // unknown service: fail here
-    LiveDrillImpl drill = new LiveDrillImpl(service);
+    LiveDrillRun[] self = new LiveDrillRun[1];
+    LiveDrillRun drill = new LiveDrillRun(service, clock, events, out -> engine.drillOut(service, out), () -> {
+      synchronized (drills) {
+        drills.remove(self[0]);
+      }
+    });
+    self[0] = drill;
     synchronized (drills) {
       drills.add(drill);
     }
-    events.add(drill);
-    engine.drillOut(service, true);
-    drill.timer = timers.schedule(drill::close, duration.toMillis(), TimeUnit.MILLISECONDS);
+    drill.start(end -> timers.schedule(end, duration.toMillis(), TimeUnit.MILLISECONDS));
     return drill;
-  }
-
-  private final class LiveDrillImpl implements LiveDrill, FailoverListener {
-    final String service;
-    final java.time.Instant started = java.time.Instant.ofEpochMilli(clock.millis()); // events carry millis
-    final List<FailoverEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    volatile LiveDrill.Report report;
-    volatile java.util.concurrent.ScheduledFuture<?> timer;
-
-    LiveDrillImpl(String service) {
-      this.service = service;
-    }
-
-    @Override
-    public void onEvent(FailoverEvent event) {
-      seen.add(event);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (report != null) {
-        return;
-      }
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      try {
-        engine.drillOut(service, false); // always restore
-      } finally {
-        events.remove(this);
-        java.time.Instant ended = java.time.Instant.ofEpochMilli(clock.millis());
-        Optional<FailoverEvent.Failover> failover = seen.stream()
-            .filter(e -> e instanceof FailoverEvent.Failover f && f.service().equals(service))
-            .map(FailoverEvent.Failover.class::cast).findFirst();
-        int failures = (int) seen.stream().filter(e -> (e instanceof FailoverEvent.AddressEjected
-            || e instanceof FailoverEvent.AddressDown)).count();
-        report = new LiveDrill.Report(service, started, ended,
-            failover.map(f -> Duration.between(started, f.at())), failover.map(FailoverEvent.Failover::toEndpoint),
-            failures, seen);
-        synchronized (drills) {
-          drills.remove(this);
-        }
-      }
-    }
-
-    @Override
-    public boolean finished() {
-      return report != null;
-    }
-
-    @Override
-    public Optional<LiveDrill.Report> report() {
-      return Optional.ofNullable(report);
-    }
   }
 
   /** The resolver's own DNS cache, for hosts that are not endpoints. */
@@ -342,11 +234,11 @@ public final class FailoverResolver implements AutoCloseable {
     if (closed) {
       return;
     }
-    List<LiveDrill> running;
+    List<LiveDrillRun> running;
     synchronized (drills) {
       running = new ArrayList<>(drills);
     }
-    running.forEach(LiveDrill::close); // a live drill never outlives its resolver: tier 0 is restored
+    running.forEach(LiveDrillRun::close); // a live drill never outlives its resolver: tier 0 is restored
     closed = true;
     engine.close();
     dnsEngine.close();
@@ -382,7 +274,8 @@ public final class FailoverResolver implements AutoCloseable {
     private Executor controlExecutor;
     private Executor listenerExecutor;
     private RandomGenerator random = RandomGenerator.getDefault();
-    private Duration dnsRefresh = Duration.ofSeconds(1);
+    private final SettingValues values = new SettingValues(Setting.Scope.RESOLVER);
+    private final Map<String, String> origins = new HashMap<>();
 
     private Builder() {}
 
@@ -446,21 +339,44 @@ public final class FailoverResolver implements AutoCloseable {
 
     /** How often endpoint host names are looked up again in the DNS cache (cheap: the cache refreshes ahead). */
     public Builder dnsRefresh(Duration interval) {
-      this.dnsRefresh = interval;
+      values.set(Setting.DNS_REFRESH, interval);
       return this;
     }
 
-    /** Validates everything (errors name the key and value), then starts resolving and checking. */
+    /** Sets any resolver-scope setting of the table (for configuration files and frameworks). */
+    <T> Builder set(Setting<T> setting, T value) {
+      values.set(setting, value);
+      return this;
+    }
+
+    /**
+     * Where holders ({@code service[pay]}) and settings ({@code service[pay]#minEligible}) came from
+     * ({@code "file:line: key 'k'"}), so that an error found when building names the configuration file's
+     * line; see {@link ResolverConfig}.
+     */
+    Builder origins(Map<String, String> where) {
+      origins.putAll(where);
+      return this;
+    }
+
+    /**
+     * Validates everything, then starts resolving and checking. Errors name the setting and the value
+     * ({@code service[pay].minEligible=0: must be at least 1}), or, for a resolver loaded from a file, the
+     * file, line and key ({@link ConfigException}).
+     */
     public FailoverResolver build() {
-      if (!duplicates.isEmpty()) {
-        throw new IllegalArgumentException("service '" + duplicates.get(0) + "' is configured twice");
-      }
-      if (dnsRefresh == null || dnsRefresh.isNegative() || dnsRefresh.isZero()) {
-        throw new IllegalArgumentException("dnsRefresh=" + dnsRefresh + ": must be a positive duration");
-      }
       List<ServiceConfig> configs = new ArrayList<>();
-      for (Map.Entry<String, ServiceBuilder> e : services.entrySet()) {
-        configs.add(validate(e.getKey(), e.getValue()));
+      try {
+        if (!duplicates.isEmpty()) {
+          throw new SettingException(Configs.serviceKey(duplicates.get(0)), Optional.empty(), "",
+              "service '" + duplicates.get(0) + "' is configured twice");
+        }
+        values.validate("resolver");
+        for (Map.Entry<String, ServiceBuilder> e : services.entrySet()) {
+          configs.add(Configs.service(e.getKey(), e.getValue()));
+        }
+      } catch (SettingException e) {
+        throw ResolverConfig.locate(e, origins, null);
       }
       DnsSettings dnsSettings = dns != null ? dns : DnsSettings.systemDefault();
 
@@ -493,120 +409,12 @@ public final class FailoverResolver implements AutoCloseable {
       listeners.forEach(events::add);
       DnsEngine dnsEngine = new DnsEngine(dnsSettings, clock, timers, io, events, false);
       DnsCache cache = DnsCache.wrap(dnsEngine, random);
-      Engine engine = new Engine(configs, clock, timers, io, loop, dnsEngine, events, random, dnsRefresh);
+      ControlLoop engine = new ControlLoop(configs, clock, timers, io, loop, dnsEngine, values.get(Setting.DNS_REFRESH),
+          events, random);
       FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned, clock, timers);
       engine.start();
       return resolver;
     }
 
-    private static ServiceConfig validate(String name, ServiceBuilder b) {
-      if (name.isBlank() || !name.equals(name.strip()) || name.contains("/")) {
-        throw new IllegalArgumentException("service name '" + name + "': must be non-blank, without spaces or '/'");
-      }
-      String key = "service[" + name + "]";
-      if (b.endpoints.isEmpty()) {
-        throw new IllegalArgumentException(key + ": no endpoints; add one with tier(0, \"host:port\")");
-      }
-      List<EndpointConfig> endpoints = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      for (ServiceBuilder.EndpointEntry e : b.endpoints) {
-        String ek = key + ".tier[" + e.tier() + "].endpoint[" + e.spec() + "]";
-        if (e.tier() < 0) {
-          throw new IllegalArgumentException(ek + ": tier must be 0 or more");
-        }
-        EndpointConfig ep = endpoint(ek, e);
-        if (!seen.add(ep.name())) {
-          throw new IllegalArgumentException(ek + ": endpoint configured twice in service '" + name + "'");
-        }
-        endpoints.add(ep);
-      }
-      endpoints.sort(java.util.Comparator.comparingInt(EndpointConfig::tier));
-      atLeast(key + ".minEligible", b.minEligible, 1);
-      notNegative(key + ".failbackStability", b.failbackStability);
-      if (!(b.dampingFactor >= 1.0) || Double.isInfinite(b.dampingFactor)) {
-        throw new IllegalArgumentException(key + ".dampingFactor=" + b.dampingFactor + ": must be at least 1");
-      }
-      notNegative(key + ".maxFailbackStability", b.maxFailbackStability);
-      if (b.maxFailbackStability.compareTo(b.failbackStability) < 0) {
-        throw new IllegalArgumentException(key + ".maxFailbackStability=" + b.maxFailbackStability
-            + " is less than " + key + ".failbackStability=" + b.failbackStability);
-      }
-      positive(key + ".flapWindow", b.flapWindow);
-      atLeast(key + ".ejectAfterFailures", b.ejectAfterFailures, 1);
-      atLeast(key + ".ejectAfterConnectFailures", b.ejectAfterConnectFailures, 1);
-      positive(key + ".baseEjection", b.baseEjection);
-      positive(key + ".maxEjection", b.maxEjection);
-      if (b.maxEjection.compareTo(b.baseEjection) < 0) {
-        throw new IllegalArgumentException(key + ".maxEjection=" + b.maxEjection + " is less than " + key
-            + ".baseEjection=" + b.baseEjection);
-      }
-      positive(key + ".trustInterval", b.trustInterval);
-      return new ServiceConfig(name, endpoints, b.minEligible, b.failbackStability, b.dampingFactor,
-          b.maxFailbackStability, b.flapWindow, b.panicMode, b.ejectAfterFailures, b.ejectAfterConnectFailures,
-          b.baseEjection, b.maxEjection, b.trustInterval, b.blockSharedCredentials, b.requireIndependence);
-    }
-
-    private static EndpointConfig endpoint(String key, ServiceBuilder.EndpointEntry e) {
-      String spec = Objects.requireNonNullElse(e.spec(), "").strip();
-      String host;
-      String port;
-      if (spec.startsWith("[")) {
-        int close = spec.indexOf("]:");
-        if (close < 0) {
-          throw new IllegalArgumentException(key + ": expected [ipv6]:port");
-        }
-        host = spec.substring(1, close);
-        port = spec.substring(close + 2);
-      } else {
-        int colon = spec.lastIndexOf(':');
-        if (colon <= 0 || spec.indexOf(':') != colon) {
-          throw new IllegalArgumentException(key + ": expected host:port");
-        }
-        host = spec.substring(0, colon);
-        port = spec.substring(colon + 1);
-      }
-      int portNumber;
-      try {
-        portNumber = Integer.parseInt(port);
-      } catch (NumberFormatException ex) {
-        throw new IllegalArgumentException(key + ": port '" + port + "' is not a number");
-      }
-      if (portNumber < 1 || portNumber > 65535) {
-        throw new IllegalArgumentException(key + ": port " + portNumber + " is out of range 1..65535");
-      }
-      Optional<InetAddress> literal = ServerSpecs.ipLiteral(host);
-      String normalized = host.toLowerCase(Locale.ROOT);
-      if (normalized.endsWith(".")) {
-        normalized = normalized.substring(0, normalized.length() - 1);
-      }
-      if (literal.isEmpty()) {
-        try {
-          DnsEngine.parseName(normalized);
-        } catch (io.github.failoverresolver.DnsLookupException bad) {
-          throw new IllegalArgumentException(key + ": '" + host + "' is not a valid host name: " + bad.getMessage());
-        }
-      }
-      EndpointBuilder b = e.builder();
-      positive(key + ".interval", b.interval);
-      positive(key + ".timeout", b.timeout);
-      if (!(b.jitter >= 0 && b.jitter <= 1)) {
-        throw new IllegalArgumentException(key + ".jitter=" + b.jitter + ": must be within 0..1");
-      }
-      atLeast(key + ".healthyThreshold", b.healthyThreshold, 1);
-      atLeast(key + ".unhealthyThreshold", b.unhealthyThreshold, 1);
-      notNegative(key + ".credentialWarnWithin", b.credentialWarnWithin);
-      notNegative(key + ".credentialBlockWithin", b.credentialBlockWithin);
-      if (b.credentialMaxAge.isPresent()) {
-        positive(key + ".credentialMaxAge", b.credentialMaxAge.get());
-      }
-      if (b.tls.isPresent()) {
-        notNegative(key + ".tls.warnWithin", b.tls.get().warnWithin());
-        notNegative(key + ".tls.blockWithin", b.tls.get().blockWithin());
-      }
-      String name = (normalized.contains(":") ? "[" + normalized + "]" : normalized) + ":" + portNumber;
-      return new EndpointConfig(name, e.tier(), normalized, portNumber, literal, b.check, b.interval, b.timeout,
-          b.jitter, b.healthyThreshold, b.unhealthyThreshold, b.tls, b.credential, b.credentialWarnWithin,
-          b.credentialBlockWithin, b.credentialMaxAge);
-    }
   }
 }

@@ -9,7 +9,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.github.failoverresolver.internal.config.SettingException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,37 +24,38 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Reads a resolver configuration file, so that operators can run the readiness report and drills without
- * writing Java. An INI-like format; every error names the file, the line and the key:
+ * writing Java. An INI-like format; every error names the file, the line and the key, including errors
+ * found only when the resolver is built:
  *
  * <pre>
  * # comments start with '#'
  * [dns]
  * provider.local = 127.0.0.1:5353          # a provider: "system", or servers separated by commas
- * provider.backup = 127.0.0.2:53
- * query-timeout = 2s                        # durations: 500ms, 30s, 5m, 1h, 14d
- * max-stale = 1h
+ * provider.local.validating = true         # a DNSSEC-validating resolver you trust (AD bit believed)
+ * provider.local.hosts-file = /etc/hosts   # consulted before the servers
+ * require-dnssec = secure.example          # zones, comma-separated
+ * split-brain-probe = api.example          # names compared between the first two providers
+ * query-timeout = 2s                       # durations: 500ms, 30s, 5m, 1h, 14d
+ *
+ * [resolver]
+ * dns-refresh = 1s
  *
  * [service payments]
  * failback-stability = 30s
- * min-eligible = 1
- * panic-mode = false
- * require-independence = false
  *
  * [endpoint payments primary.example.com:443]
  * tier = 0
  * check = https /ready                      # tcp | tls | http /path | https /path [200-299]
- * interval = 5s
- * timeout = 1s
  * trust = /etc/failover/ca.pem              # PEM CA certificates for checks and TLS trust; "jvm" by default
  * tls = on                                  # judge certificates (chain, name, expiry horizon)
- * tls-warn-within = 14d
- * tls-block-within = 1d
  * credential = env:PAYMENTS_TOKEN           # env:NAME or file:/path
  * </pre>
+ *
+ * Every other key is a {@link Setting}: {@link Setting#all()} lists each with its section, default and
+ * validation (the README's defaults table shows the same).
  */
 public final class ResolverConfig {
-  private static final Pattern SECTION = Pattern.compile("\\[\\s*(dns|service|endpoint)(?:\\s+([^\\]]*))?\\s*]");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SECTION = Pattern.compile("\\[\\s*(dns|resolver|service|endpoint)(?:\\s+([^\\]]*))?\\s*]");
 
   private ResolverConfig() {}
 
@@ -85,7 +89,7 @@ public final class ResolverConfig {
         Matcher m = SECTION.matcher(text);
         if (!m.matches()) {
           throw new ConfigException(name + ":" + n + ": unknown section " + text
-              + "; expected [dns], [service NAME] or [endpoint SERVICE HOST:PORT]");
+              + "; expected [dns], [resolver], [service NAME] or [endpoint SERVICE HOST:PORT]");
         }
         current = new Section(m.group(1), m.group(2) == null ? "" : m.group(2).strip(), n, new ArrayList<>());
         sections.add(current);
@@ -104,22 +108,39 @@ public final class ResolverConfig {
 
     FailoverResolver.Builder resolver = FailoverResolver.builder();
     Map<String, List<Consumer<ServiceBuilder>>> services = new LinkedHashMap<>();
+    Map<String, String> origins = new HashMap<>();
     DnsSettings.Builder dns = null;
     for (Section s : sections) {
       switch (s.kind()) {
         case "dns" -> {
           dns = dns == null ? DnsSettings.builder() : dns;
+          Map<String, Upstreams> providers = new LinkedHashMap<>();
+          Map<String, Integer> providerLines = new HashMap<>();
           for (Line l : s.entries()) {
-            dnsKey(name, dns, l);
+            dnsKey(name, dns, l, providers, providerLines, origins);
+          }
+          for (Map.Entry<String, Upstreams> p : providers.entrySet()) {
+            dns.provider(p.getKey(), p.getValue());
+          }
+        }
+        case "resolver" -> {
+          for (Line l : s.entries()) {
+            Setting<?> setting = known(name, l, Setting.Scope.RESOLVER, "");
+            origins.put("resolver#" + setting.name(), at(name, l));
+            set(name, l, setting, resolver::set);
           }
         }
         case "service" -> {
           if (s.args().isEmpty()) {
             throw new ConfigException(name + ":" + s.line() + ": [service] needs a name: [service payments]");
           }
+          String holder = Configs.serviceKey(s.args());
+          origins.putIfAbsent(holder, name + ":" + s.line() + ": [service " + s.args() + "]");
           List<Consumer<ServiceBuilder>> steps = services.computeIfAbsent(s.args(), k -> new ArrayList<>());
           for (Line l : s.entries()) {
-            steps.add(serviceKey(name, l));
+            Setting<?> setting = known(name, l, Setting.Scope.SERVICE, "");
+            origins.put(holder + "#" + setting.name(), at(name, l));
+            steps.add(set(name, l, setting));
           }
         }
         default -> {
@@ -128,82 +149,140 @@ public final class ResolverConfig {
             throw new ConfigException(name + ":" + s.line() + ": expected [endpoint SERVICE HOST:PORT], got ["
                 + s.kind() + " " + s.args() + "]");
           }
-          services.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(endpoint(name, parts[1], s));
+          services.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(endpoint(name, parts[0], parts[1], s, origins));
         }
       }
     }
-    if (dns != null) {
-      try {
+    try {
+      if (dns != null) {
         resolver.dns(dns.build());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name + ": [dns]: " + e.getMessage(), e);
       }
+    } catch (SettingException e) {
+      throw locate(e, origins, name + ": [dns]");
     }
+    resolver.origins(origins);
     for (Map.Entry<String, List<Consumer<ServiceBuilder>>> e : services.entrySet()) {
       resolver.service(e.getKey(), sb -> e.getValue().forEach(step -> step.accept(sb)));
     }
     return resolver;
   }
 
-  private static void dnsKey(String file, DnsSettings.Builder dns, Line l) {
-    String at = file + ":" + l.number() + ": key '" + l.key() + "'";
+  /** Points an error found while building at the line its holder or setting came from. */
+  static IllegalArgumentException locate(SettingException e, Map<String, String> origins, String fallback) {
+    String where = e.setting().map(s -> origins.get(e.holder() + "#" + s.name())).orElse(null);
+    if (where == null) {
+      where = origins.get(e.holder());
+    }
+    if (where == null && fallback == null) {
+      return e;
+    }
+    return new ConfigException((where == null ? fallback : where) + ": " + e.fileReason(), e);
+  }
+
+  private static String at(String file, Line l) {
+    return file + ":" + l.number() + ": key '" + l.key() + "'";
+  }
+
+  private static Setting<?> known(String file, Line l, Setting.Scope scope, String structural) {
+    return Setting.byKey(scope, l.key()).orElseThrow(() -> new ConfigException(at(file, l) + ": unknown in ["
+        + scope.section() + "]; known: " + structural + String.join(", ", Setting.keys(scope))));
+  }
+
+  /** Parses and checks one value (its own rule; pairs are checked when built). */
+  private static <T> T value(String file, Line l, Setting<T> setting) {
+    T v;
+    try {
+      v = setting.parse(l.value());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(at(file, l) + ": " + e.getMessage());
+    }
+    Optional<String> problem = setting.problem(v);
+    if (problem.isPresent()) {
+      throw new ConfigException(at(file, l) + ": '" + l.value() + "' " + problem.get());
+    }
+    return v;
+  }
+
+  private interface Sink {
+    <T> void set(Setting<T> setting, T value);
+  }
+
+  private static <T> void set(String file, Line l, Setting<T> setting, Sink sink) {
+    sink.set(setting, value(file, l, setting));
+  }
+
+  private static <T> Consumer<ServiceBuilder> set(String file, Line l, Setting<T> setting) {
+    T v = value(file, l, setting);
+    return sb -> sb.values.set(setting, v);
+  }
+
+  private static void dnsKey(String file, DnsSettings.Builder dns, Line l, Map<String, Upstreams> providers,
+      Map<String, Integer> providerLines, Map<String, String> origins) {
+    String at = at(file, l);
     if (l.key().startsWith("provider.")) {
-      String provider = l.key().substring("provider.".length());
-      if (l.value().equals("system")) {
-        dns.provider(provider, Upstreams.system());
+      String rest = l.key().substring("provider.".length());
+      String provider = rest.endsWith(".validating") ? rest.substring(0, rest.length() - ".validating".length())
+          : rest.endsWith(".hosts-file") ? rest.substring(0, rest.length() - ".hosts-file".length()) : rest;
+      Upstreams u = providers.get(provider);
+      if (provider.equals(rest)) {
+        if (u != null) {
+          throw new ConfigException(at + ": provider '" + provider + "' is configured twice (first on line "
+              + providerLines.get(provider) + ")");
+        }
+        providers.put(provider, l.value().equals("system") ? Upstreams.system()
+            : Upstreams.of(l.value().split("\\s*,\\s*")));
+        providerLines.put(provider, l.number());
+        origins.put("dns.provider[" + provider + "]", at);
+      } else if (u == null) {
+        throw new ConfigException(at + ": provider '" + provider + "' is not defined above; add provider."
+            + provider + " = SERVERS first");
+      } else if (rest.endsWith(".validating")) {
+        providers.put(provider, bool(at, l.value()) ? u.validating() : u);
       } else {
-        dns.provider(provider, Upstreams.of(l.value().split("\\s*,\\s*")));
+        providers.put(provider, u.withHostsFile(path(at, l.value())));
       }
       return;
     }
     switch (l.key()) {
-      case "query-timeout" -> dns.queryTimeout(duration(at, l.value()));
-      case "min-ttl" -> dns.minTtl(duration(at, l.value()));
-      case "max-ttl" -> dns.maxTtl(duration(at, l.value()));
-      case "max-negative-ttl" -> dns.maxNegativeTtl(duration(at, l.value()));
-      case "max-stale" -> dns.maxStale(duration(at, l.value()));
-      default -> throw new ConfigException(at + ": unknown in [dns]; known: provider.NAME, query-timeout, min-ttl,"
-          + " max-ttl, max-negative-ttl, max-stale");
+      case "require-dnssec" -> {
+        for (String zone : l.value().split("\\s*,\\s*")) {
+          dns.requireDnssec(zone);
+        }
+        origins.put("dns.requireDnssec", at);
+      }
+      case "split-brain-probe" -> {
+        for (String probe : l.value().split("\\s*,\\s*")) {
+          dns.splitBrainProbe(probe);
+        }
+        origins.put("dns.splitBrainProbe", at);
+      }
+      default -> {
+        Setting<?> setting = known(file, l, Setting.Scope.DNS, "provider.NAME, provider.NAME.validating,"
+            + " provider.NAME.hosts-file, require-dnssec, split-brain-probe, ");
+        origins.put("dns#" + setting.name(), at);
+        set(file, l, setting, dns::set);
+      }
     }
   }
 
-  private static Consumer<ServiceBuilder> serviceKey(String file, Line l) {
-    String at = file + ":" + l.number() + ": key '" + l.key() + "'";
-    return switch (l.key()) {
-      case "min-eligible" -> { int n = integer(at, l.value()); yield s -> s.minEligible(n); }
-      case "failback-stability" -> { Duration d = duration(at, l.value()); yield s -> s.failbackStability(d); }
-      case "max-failback-stability" -> { Duration d = duration(at, l.value()); yield s -> s.maxFailbackStability(d); }
-      case "panic-mode" -> { boolean b = bool(at, l.value()); yield s -> s.panicMode(b); }
-      case "require-independence" -> { boolean b = bool(at, l.value()); yield s -> s.requireIndependence(b); }
-      case "block-shared-credentials" -> { boolean b = bool(at, l.value()); yield s -> s.blockSharedCredentials(b); }
-      case "trust-interval" -> { Duration d = duration(at, l.value()); yield s -> s.trustInterval(d); }
-      default -> throw new ConfigException(at + ": unknown in [service]; known: min-eligible, failback-stability,"
-          + " max-failback-stability, panic-mode, require-independence, block-shared-credentials, trust-interval");
-    };
-  }
-
-  private static Consumer<ServiceBuilder> endpoint(String file, String hostPort, Section s) {
+  private static Consumer<ServiceBuilder> endpoint(String file, String service, String hostPort, Section s,
+      Map<String, String> origins) {
     Integer tier = null;
     List<Consumer<EndpointBuilder>> steps = new ArrayList<>();
+    Map<String, String> keys = new HashMap<>();
     String checkSpec = null;
     int checkLine = 0;
     SSLContext trustContext = null;
     KeyStore trustStore = null;
     boolean tls = false;
-    Duration warn = Duration.ofDays(14);
-    Duration block = Duration.ofDays(1);
     for (Line l : s.entries()) {
-      String at = file + ":" + l.number() + ": key '" + l.key() + "'";
+      String at = at(file, l);
       switch (l.key()) {
         case "tier" -> tier = integer(at, l.value());
         case "check" -> {
           checkSpec = l.value();
           checkLine = l.number();
         }
-        case "interval" -> { Duration d = duration(at, l.value()); steps.add(e -> e.interval(d)); }
-        case "timeout" -> { Duration d = duration(at, l.value()); steps.add(e -> e.timeout(d)); }
-        case "healthy-threshold" -> { int n = integer(at, l.value()); steps.add(e -> e.healthyThreshold(n)); }
-        case "unhealthy-threshold" -> { int n = integer(at, l.value()); steps.add(e -> e.unhealthyThreshold(n)); }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
             trustStore = pem(at, path(at, l.value()));
@@ -211,30 +290,38 @@ public final class ResolverConfig {
           }
         }
         case "tls" -> tls = bool(at, l.value());
-        case "tls-warn-within" -> warn = duration(at, l.value());
-        case "tls-block-within" -> block = duration(at, l.value());
         case "credential" -> {
           CredentialSource source = credential(at, l.value());
           steps.add(e -> e.credential(source));
         }
-        default -> throw new ConfigException(at + ": unknown in [endpoint]; known: tier, check, interval, timeout,"
-            + " healthy-threshold, unhealthy-threshold, trust, tls, tls-warn-within, tls-block-within, credential");
+        default -> {
+          Setting<?> setting = known(file, l, Setting.Scope.ENDPOINT, "tier, check, trust, tls, credential, ");
+          keys.put(setting.name(), at);
+          steps.add(endpointValue(file, l, setting));
+        }
       }
     }
     if (tier == null) {
       throw new ConfigException(file + ":" + s.line() + ": [endpoint " + s.args() + "] has no 'tier = N'");
     }
+    String holder = Configs.endpointKey(service, tier, hostPort);
+    origins.put(holder, file + ":" + s.line() + ": [endpoint " + s.args() + "]");
+    keys.forEach((setting, at) -> origins.put(holder + "#" + setting, at));
     if (checkSpec != null) {
       HealthCheck check = check(file + ":" + checkLine + ": key 'check'", checkSpec, trustContext);
       steps.add(e -> e.check(check));
     }
     if (tls) {
-      TlsTrust trust = (trustStore == null ? TlsTrust.jvmDefault() : TlsTrust.trusting(trustStore))
-          .warnWithin(warn).blockWithin(block);
+      TlsTrust trust = trustStore == null ? TlsTrust.jvmDefault() : TlsTrust.trusting(trustStore);
       steps.add(e -> e.tls(trust));
     }
     int t = tier;
     return sb -> sb.tier(t, hostPort, e -> steps.forEach(step -> step.accept(e)));
+  }
+
+  private static <T> Consumer<EndpointBuilder> endpointValue(String file, Line l, Setting<T> setting) {
+    T v = value(file, l, setting);
+    return e -> e.values.set(setting, v);
   }
 
   private static HealthCheck check(String at, String spec, SSLContext trust) {
@@ -317,33 +404,22 @@ public final class ResolverConfig {
   }
 
   static Duration duration(String at, String value) {
-    Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT).strip());
-    if (!m.matches()) {
-      throw new ConfigException(at + ": '" + value + "' is not a duration (like 500ms, 30s, 5m, 1h, 14d)");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return parsed(at, () -> Setting.parseDuration(value.strip()));
   }
 
   private static int integer(String at, String value) {
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(at + ": '" + value + "' is not a whole number");
-    }
+    return parsed(at, () -> Math.toIntExact(Setting.parseLong(value.strip(), Integer.MIN_VALUE, Integer.MAX_VALUE)));
   }
 
   private static boolean bool(String at, String value) {
-    return switch (value.strip().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes" -> true;
-      case "false", "off", "no" -> false;
-      default -> throw new ConfigException(at + ": '" + value + "' is not true/false (or on/off)");
-    };
+    return parsed(at, () -> Setting.parseBool(value.strip()));
+  }
+
+  private static <T> T parsed(String at, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(at + ": " + e.getMessage());
+    }
   }
 }

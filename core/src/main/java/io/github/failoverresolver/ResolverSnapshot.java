@@ -1,12 +1,14 @@
 package io.github.failoverresolver;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Every service, endpoint and address of a resolver with its state and the reason for it, as of one
- * moment of the control loop. Immutable; for status pages, logs and the readiness report.
+ * moment of the control loop. Immutable and typed: reports and tools read its fields (enums, addresses,
+ * instants); the {@code String} fields are reasons for people, rendered once, never to be parsed.
  */
 public record ResolverSnapshot(Instant at, List<Service> services) {
   public ResolverSnapshot {
@@ -20,6 +22,7 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
   /**
    * @param activeTier the tier being served, or -1 when none is
    * @param reason why the current choice was made
+   * @param pinned the operator's pin, as "tier N" or "endpoint NAME"
    */
   public record Service(String name, int activeTier, boolean panic, long generation, String reason,
       Optional<String> pinned, List<Endpoint> endpoints) {
@@ -30,16 +33,61 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
     public Optional<Endpoint> endpoint(String name) {
       return endpoints.stream().filter(e -> e.name().equals(name)).findFirst();
     }
+
+    /** The lowest configured tier. */
+    public int primaryTier() {
+      return endpoints.stream().mapToInt(Endpoint::tier).min().orElse(0);
+    }
   }
 
   /**
-   * @param dns what the last DNS lookup of the endpoint's host said
-   * @param credential the credential check's verdict (id and fingerprint prefix only), or "none"
+   * @param up it has at least one eligible address
+   * @param drilled a live drill has taken it out
+   * @param check the active check, for people ("none (passive only)" without one)
+   * @param credential the credential verdict, when the endpoint has a credential source
    */
-  public record Endpoint(String name, int tier, boolean up, boolean drained, String check, String dns,
-      String credential, List<Address> addresses) {
+  public record Endpoint(String name, int tier, String host, int port, boolean up, boolean drained, boolean drilled,
+      String check, Dns dns, Optional<Credential> credential, List<Address> addresses) {
     public Endpoint {
       addresses = List.copyOf(addresses);
+    }
+
+    /** The first certificate verdict among its addresses (they usually share one certificate). */
+    public Optional<Tls> tls() {
+      return addresses.stream().map(Address::tls).flatMap(Optional::stream).findFirst();
+    }
+  }
+
+  /** Where an endpoint's addresses come from now. */
+  public enum DnsStatus {
+    /** No answer yet. */
+    NOT_RESOLVED,
+    /** The host is an IP literal: no DNS. */
+    IP_LITERAL,
+    /** A fresh answer. */
+    RESOLVED,
+    /** An expired answer served because no provider answered (RFC 8767). */
+    STALE,
+    /** No answer now; the last addresses are kept until {@link Dns#keptUntil()}. */
+    KEPT,
+    /** No answer and nothing to keep. */
+    FAILED
+  }
+
+  /**
+   * @param provider the DNS provider that answered, if one did
+   * @param keptUntil with KEPT: until when the last answer is kept
+   * @param detail what DNS said, for people
+   */
+  public record Dns(DnsStatus status, Optional<String> provider, Optional<Instant> keptUntil, String detail) {
+    /** Whether the endpoint has had an answer (or needs none). */
+    public boolean resolved() {
+      return status != DnsStatus.NOT_RESOLVED;
+    }
+
+    @Override
+    public String toString() {
+      return detail;
     }
   }
 
@@ -50,16 +98,63 @@ public record ResolverSnapshot(Instant at, List<Service> services) {
     UNHEALTHY
   }
 
+  /** A trust check's verdict. UNKNOWN: not checked (or not checkable) yet; WARN: trusted, but expiring soon. */
+  public enum TrustStatus {
+    UNKNOWN,
+    TRUSTED,
+    WARN,
+    BLOCKED;
+
+    public boolean trusted() {
+      return this == TRUSTED || this == WARN;
+    }
+  }
+
   /**
+   * The verdict on an endpoint's secret. Never holds the secret: only its id and a fingerprint prefix.
+   *
+   * @param id the credential's id, once loaded (empty before, or when the source failed)
+   * @param shared its secret equals that of an endpoint in a better tier
+   * @param sharedBlocked a shared secret blocks it (the service's {@code blockSharedCredentials})
+   */
+  public record Credential(Optional<String> id, Optional<String> fingerprintPrefix, TrustStatus status, String reason,
+      Optional<Instant> expiresAt, boolean shared, boolean sharedBlocked) {
+    @Override
+    public String toString() {
+      return id.map(i -> i + fingerprintPrefix.map(f -> " (" + f + "...)").orElse("")).orElse("credential") + ": "
+          + status + ", " + reason + (shared ? "; SHARED with a better tier" + (sharedBlocked ? " (blocked)" : "") : "");
+    }
+  }
+
+  /**
+   * @param eligible it is handed out (healthy, trusted, not ejected, drained or drilled)
+   * @param whyNot why it is not eligible, for people
    * @param ejectedUntil when outlier ejection ends, if ejected
    * @param lastChecked when its last active check finished (or timed out)
    * @param detail the last check's or report's detail
    * @param tls the TLS trust verdict, when the endpoint has TLS trust checks
+   * @param retiring DNS no longer names it; it serves until its replacements have their first verdict
    */
-  public record Address(String address, Health health, boolean eligible, Optional<Instant> ejectedUntil,
-      int ejections, int consecutiveFailures, Optional<Instant> lastChecked, String detail, Optional<Tls> tls) {}
+  public record Address(InetSocketAddress address, Health health, boolean eligible, Optional<String> whyNot,
+      Optional<Instant> ejectedUntil, int ejections, int consecutiveFailures, Optional<Instant> lastChecked,
+      String detail, Optional<Tls> tls, boolean retiring) {
 
-  /** What the TLS trust check found at an address. */
-  public record Tls(String verdict, String reason, Optional<String> issuer, Optional<String> leafSha256,
-      Optional<Instant> notAfter) {}
+    /** {@code ip:port} ({@code [ip]:port} for IPv6), as events name addresses. */
+    public String label() {
+      return label(address);
+    }
+
+    public static String label(InetSocketAddress a) {
+      String host = a.getAddress().getHostAddress();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+  }
+
+  /**
+   * What the TLS trust check found at an address.
+   *
+   * @param inspected a trust round has tried it (UNKNOWN then means the certificate could not be fetched)
+   */
+  public record Tls(boolean inspected, TrustStatus status, String reason, Optional<String> issuer,
+      Optional<String> leafSha256, Optional<Instant> notAfter) {}
 }

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import io.github.failoverresolver.internal.config.SettingValues;
 
 /**
  * A service's tiers of endpoints and its failover policy, given to the lambda of
  * {@link FailoverResolver.Builder#service}. Not thread-safe; validated when the resolver is built.
  *
- * <p>Defaults: {@code minEligible} 1; {@code failbackStability} 30 s, multiplied by
+ * <p>Every setting, its default and where the default comes from: {@link Setting#all()} (scope SERVICE) and the
+ * README's table. Defaults: {@code minEligible} 1; {@code failbackStability} 30 s, multiplied by
  * {@code dampingFactor} 2 for each further failover within {@code flapWindow} 10 min, up to
  * {@code maxFailbackStability} 10 min (the shape of BGP route-flap damping, RFC 2439); panic mode off;
  * outlier detection ejects after 5 consecutive failures (Envoy's {@code consecutive_5xx}) or 1 connect
@@ -22,19 +24,7 @@ public final class ServiceBuilder {
   record EndpointEntry(int tier, String spec, EndpointBuilder builder) {}
 
   final List<EndpointEntry> endpoints = new ArrayList<>();
-  int minEligible = 1;
-  Duration failbackStability = Duration.ofSeconds(30);
-  double dampingFactor = 2.0;
-  Duration maxFailbackStability = Duration.ofMinutes(10);
-  Duration flapWindow = Duration.ofMinutes(10);
-  boolean panicMode;
-  int ejectAfterFailures = 5;
-  int ejectAfterConnectFailures = 1;
-  Duration baseEjection = Duration.ofSeconds(30);
-  Duration maxEjection = Duration.ofMinutes(5);
-  Duration trustInterval = Duration.ofSeconds(30);
-  boolean blockSharedCredentials = true;
-  boolean requireIndependence;
+  final SettingValues values = new SettingValues(Setting.Scope.SERVICE);
 
   ServiceBuilder() {}
 
@@ -44,13 +34,13 @@ public final class ServiceBuilder {
    * the independence report lists every finding either way.
    */
   public ServiceBuilder requireIndependence(boolean require) {
-    this.requireIndependence = require;
+    values.set(Setting.REQUIRE_INDEPENDENCE, require);
     return this;
   }
 
   /** How often certificates and credentials are checked again (rotations are seen within this). */
   public ServiceBuilder trustInterval(Duration d) {
-    this.trustInterval = d;
+    values.set(Setting.TRUST_INTERVAL, d);
     return this;
   }
 
@@ -59,7 +49,7 @@ public final class ServiceBuilder {
    * blocked (default) or only reported.
    */
   public ServiceBuilder blockSharedCredentials(boolean block) {
-    this.blockSharedCredentials = block;
+    values.set(Setting.BLOCK_SHARED_CREDENTIALS, block);
     return this;
   }
 
@@ -78,59 +68,59 @@ public final class ServiceBuilder {
 
   /** A tier serves while it has at least this many eligible addresses. */
   public ServiceBuilder minEligible(int n) {
-    this.minEligible = n;
+    values.set(Setting.MIN_ELIGIBLE, n);
     return this;
   }
 
   /** How long a higher tier must stay eligible before traffic fails back to it. */
   public ServiceBuilder failbackStability(Duration d) {
-    this.failbackStability = d;
+    values.set(Setting.FAILBACK_STABILITY, d);
     return this;
   }
 
   /** The stability window is multiplied by this for each further failover within {@link #flapWindow}. */
   public ServiceBuilder dampingFactor(double factor) {
-    this.dampingFactor = factor;
+    values.set(Setting.DAMPING_FACTOR, factor);
     return this;
   }
 
   public ServiceBuilder maxFailbackStability(Duration d) {
-    this.maxFailbackStability = d;
+    values.set(Setting.MAX_FAILBACK_STABILITY, d);
     return this;
   }
 
   /** Failovers older than this no longer lengthen the failback window. */
   public ServiceBuilder flapWindow(Duration d) {
-    this.flapWindow = d;
+    values.set(Setting.FLAP_WINDOW, d);
     return this;
   }
 
   /** When no tier is eligible, hand out tier 0's least-bad addresses instead of failing (health only). */
   public ServiceBuilder panicMode(boolean on) {
-    this.panicMode = on;
+    values.set(Setting.PANIC_MODE, on);
     return this;
   }
 
   /** Consecutive reported failures that eject an address. */
   public ServiceBuilder ejectAfterFailures(int n) {
-    this.ejectAfterFailures = n;
+    values.set(Setting.EJECT_AFTER_FAILURES, n);
     return this;
   }
 
   /** Consecutive reported connect failures that eject an address. */
   public ServiceBuilder ejectAfterConnectFailures(int n) {
-    this.ejectAfterConnectFailures = n;
+    values.set(Setting.EJECT_AFTER_CONNECT_FAILURES, n);
     return this;
   }
 
   /** The first ejection's length; the n-th lasts n times as long, up to {@link #maxEjection}. */
   public ServiceBuilder baseEjection(Duration d) {
-    this.baseEjection = d;
+    values.set(Setting.BASE_EJECTION, d);
     return this;
   }
 
   public ServiceBuilder maxEjection(Duration d) {
-    this.maxEjection = d;
+    values.set(Setting.MAX_EJECTION, d);
     return this;
   }
 }

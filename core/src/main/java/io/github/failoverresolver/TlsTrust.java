@@ -31,13 +31,14 @@ public final class TlsTrust {
 
   /** Chains are validated against the JVM's default trust store. */
   public static TlsTrust jvmDefault() {
-    return new TlsTrust(Optional.empty(), Duration.ofDays(14), Duration.ofDays(1), Optional.empty());
+    return new TlsTrust(Optional.empty(), Setting.TLS_WARN_WITHIN.defaultValue(), Setting.TLS_BLOCK_WITHIN.defaultValue(),
+        Optional.empty());
   }
 
   /** Chains are validated against exactly these trust anchors. */
   public static TlsTrust trusting(KeyStore trustStore) {
-    return new TlsTrust(Optional.of(Objects.requireNonNull(trustStore, "trustStore")), Duration.ofDays(14),
-        Duration.ofDays(1), Optional.empty());
+    return new TlsTrust(Optional.of(Objects.requireNonNull(trustStore, "trustStore")),
+        Setting.TLS_WARN_WITHIN.defaultValue(), Setting.TLS_BLOCK_WITHIN.defaultValue(), Optional.empty());
   }
 
   public TlsTrust warnWithin(Duration d) {

@@ -128,7 +128,7 @@ class FailoverPolicyProperties {
   private static void checkSelect(ResolverFixture f) {
     ResolverSnapshot.Service snap = f.resolver.snapshot().service("pay").orElseThrow();
     Set<String> eligible = snap.endpoints().stream().flatMap(e -> e.addresses().stream())
-        .filter(ResolverSnapshot.Address::eligible).map(ResolverSnapshot.Address::address)
+        .filter(ResolverSnapshot.Address::eligible).map(ResolverSnapshot.Address::label)
         .collect(Collectors.toSet());
     Target t = selectOrNull(f);
     if (eligible.isEmpty()) {

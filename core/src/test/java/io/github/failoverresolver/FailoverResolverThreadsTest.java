@@ -118,8 +118,10 @@ class FailoverResolverThreadsTest {
           x -> x, pool);
       awaitSelected(f.resolver, "pay", b);
       f.advanceSeconds(5); // the hung source's round times out
-      String credential = f.resolver.snapshot().service("pay").orElseThrow().endpoint(p).orElseThrow().credential();
-      assertTrue(credential.contains("did not answer within 5000 ms"), credential);
+      ResolverSnapshot.Credential credential = f.resolver.snapshot().service("pay").orElseThrow().endpoint(p)
+          .orElseThrow().credential().orElseThrow();
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, credential.status());
+      assertTrue(credential.reason().contains("did not answer within 5000 ms"), credential.reason());
       assertTrue(f.events(FailoverEvent.CredentialBlocked.class).stream()
           .anyMatch(e -> e.endpoint().equals(p)), "blocked, with an event");
       assertEquals(b, f.resolver.select("pay").endpoint());

@@ -143,15 +143,15 @@ class OperatorTest {
     void errorsNameTheFileTheLineAndTheKey() {
       assertEquals("test.conf:3: key 'interval': 'five' is not a duration (like 500ms, 30s, 5m, 1h, 14d)",
           error("[endpoint pay a.test:443]", "tier = 0", "interval = five").getMessage());
-      assertEquals("test.conf:2: key 'colour': unknown in [service]; known: min-eligible, failback-stability,"
-          + " max-failback-stability, panic-mode, require-independence, block-shared-credentials, trust-interval",
+      assertEquals("test.conf:2: key 'colour': unknown in [service NAME]; known: " + String.join(", ",
+          Setting.keys(Setting.Scope.SERVICE)),
           error("[service pay]", "colour = blue").getMessage());
       assertEquals("test.conf:1: key 'tier' outside any section", error("tier = 0").getMessage());
       assertEquals("test.conf:1: [endpoint pay a.test:443] has no 'tier = N'",
           error("[endpoint pay a.test:443]", "check = tcp").getMessage());
       assertEquals("test.conf:2: key 'check': unknown check 'ping'; known: tcp, tls, http PATH, https PATH",
           error("[endpoint pay a.test:443]", "check = ping", "tier = 0").getMessage());
-      assertEquals("test.conf:1: unknown section [services]; expected [dns], [service NAME] or"
+      assertEquals("test.conf:1: unknown section [services]; expected [dns], [resolver], [service NAME] or"
           + " [endpoint SERVICE HOST:PORT]", error("[services]").getMessage());
     }
 

@@ -69,18 +69,18 @@ class TrustTest {
         }
       }));
       java.util.function.Function<String, ResolverSnapshot.Tls> tls = n -> tlsOf("classify", n + ".test:" + ports.get(n));
-      assertEquals("TRUSTED", tls.apply("valid").verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.TRUSTED, tls.apply("valid").status());
       assertEquals(Optional.of("CN=test-ca"), tls.apply("valid").issuer());
       assertEquals(64, tls.apply("valid").leafSha256().orElseThrow().length());
-      assertEquals("BLOCKED", tls.apply("expired").verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, tls.apply("expired").status());
       assertTrue(tls.apply("expired").reason().startsWith("certificate expired at"), tls.apply("expired").reason());
-      assertEquals("BLOCKED", tls.apply("notyet").verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, tls.apply("notyet").status());
       assertTrue(tls.apply("notyet").reason().startsWith("certificate not valid before"), tls.apply("notyet").reason());
-      assertEquals("WARN", tls.apply("expiring").verdict(), "expiring in 2 days: warned, still trusted");
+      assertEquals(ResolverSnapshot.TrustStatus.WARN, tls.apply("expiring").status(), "expiring in 2 days: warned, still trusted");
       assertTrue(tls.apply("expiring").reason().startsWith("certificate expires in 1 days"), tls.apply("expiring").reason());
-      assertEquals("BLOCKED", tls.apply("wrongname").verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, tls.apply("wrongname").status());
       assertEquals("certificate is for [elsewhere.test], not wrongname.test", tls.apply("wrongname").reason());
-      assertEquals("BLOCKED", tls.apply("untrusted").verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, tls.apply("untrusted").status());
       assertTrue(tls.apply("untrusted").reason().startsWith("untrusted issuer CN=rogue-ca"), tls.apply("untrusted").reason());
 
       FailoverEvent.CredentialExpiring expiring = f.events(FailoverEvent.CredentialExpiring.class).get(0);
@@ -128,7 +128,7 @@ class TrustTest {
       String p = "primary.test:" + primary.port();
       f.start(r -> r.service("pay", s -> s.tier(0, p, e -> e.tls(TlsTrust.trusting(ca.trustStore())
           .clientKeyStore(ks)))));
-      assertEquals("BLOCKED", tlsOf("pay", p).verdict());
+      assertEquals(ResolverSnapshot.TrustStatus.BLOCKED, tlsOf("pay", p).status());
       assertTrue(tlsOf("pay", p).reason().startsWith("client certificate expires at"), tlsOf("pay", p).reason());
     }
   }

@@ -37,8 +37,8 @@ public final class FailoverDns implements Dns {
     if (delegate == null) {
       return resolver.resolve(hostname);
     }
-    List<InetAddress> endpoint = resolver.endpointAddresses(hostname);
-    return endpoint != null ? endpoint : delegate.lookup(hostname);
+    java.util.Optional<List<InetAddress>> endpoint = resolver.endpointAddresses(hostname);
+    return endpoint.isPresent() ? endpoint.get() : delegate.lookup(hostname);
   }
 
   @Override

@@ -60,8 +60,8 @@ public final class FailoverEventListener extends EventListener {
     String host = connection.route().address().url().host();
     boolean eligible;
     try {
-      java.util.List<java.net.InetAddress> now = resolver.endpointAddresses(host);
-      eligible = now == null || now.contains(address.getAddress()); // null: not an endpoint of ours
+      // empty: not an endpoint of ours
+      eligible = resolver.endpointAddresses(host).map(now -> now.contains(address.getAddress())).orElse(true);
     } catch (java.net.UnknownHostException noneLeft) {
       eligible = false;
     }

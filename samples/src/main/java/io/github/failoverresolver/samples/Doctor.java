@@ -68,10 +68,10 @@ public final class Doctor {
       for (ResolverSnapshot.Service s : snap.services()) {
         for (ResolverSnapshot.Endpoint e : s.endpoints()) {
           total++;
-          boolean resolved = !e.addresses().isEmpty() || !e.dns().startsWith("not resolved");
+          boolean resolved = !e.addresses().isEmpty() || e.dns().resolved();
           boolean checked = e.addresses().stream().allMatch(a -> a.health() != ResolverSnapshot.Health.UNKNOWN);
-          boolean trusted = !e.credential().contains("not loaded yet") && e.addresses().stream()
-              .allMatch(a -> a.tls().map(t -> !t.reason().equals("not inspected yet")).orElse(true));
+          boolean trusted = e.credential().map(c -> c.status() != ResolverSnapshot.TrustStatus.UNKNOWN).orElse(true)
+              && e.addresses().stream().allMatch(a -> a.tls().map(ResolverSnapshot.Tls::inspected).orElse(true));
           if (resolved && checked && trusted) {
             done++;
           }

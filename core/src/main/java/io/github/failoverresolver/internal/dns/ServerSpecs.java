@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.dns;
 
+import io.github.failoverresolver.internal.HostPort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -23,44 +24,16 @@ public final class ServerSpecs {
    * @throws IllegalArgumentException naming {@code key} and the spec when it is not an IP and port
    */
   public static InetSocketAddress parse(String key, String spec) {
-    String s = spec.trim();
-    if (s.isEmpty()) {
-      throw bad(key, spec, "empty");
+    HostPort hp;
+    int portNumber;
+    try {
+      hp = HostPort.split(spec);
+      portNumber = hp.portOr(53);
+    } catch (IllegalArgumentException e) {
+      throw bad(key, spec, e.getMessage());
     }
-    String host;
-    String port = null;
-    if (s.startsWith("[")) {
-      int close = s.indexOf(']');
-      if (close < 0) {
-        throw bad(key, spec, "missing ']'");
-      }
-      host = s.substring(1, close);
-      String rest = s.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          throw bad(key, spec, "expected ':port' after ']'");
-        }
-        port = rest.substring(1);
-      }
-    } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
-      host = s.substring(0, s.indexOf(':'));
-      port = s.substring(s.indexOf(':') + 1);
-    } else {
-      host = s;
-    }
-    InetAddress address = ipLiteral(host)
-        .orElseThrow(() -> bad(key, spec, "'" + host + "' is not an IP address (a DNS server is given by address)"));
-    int portNumber = 53;
-    if (port != null) {
-      try {
-        portNumber = Integer.parseInt(port);
-      } catch (NumberFormatException e) {
-        throw bad(key, spec, "port '" + port + "' is not a number");
-      }
-      if (portNumber < 1 || portNumber > 65535) {
-        throw bad(key, spec, "port " + portNumber + " is out of range 1..65535");
-      }
-    }
+    InetAddress address = ipLiteral(hp.host())
+        .orElseThrow(() -> bad(key, spec, "'" + hp.host() + "' is not an IP address (a DNS server is given by address)"));
     return new InetSocketAddress(address, portNumber);
   }
 

@@ -2,26 +2,55 @@ package io.github.failoverresolver.internal.engine;
 
 import io.github.failoverresolver.CredentialSource;
 import io.github.failoverresolver.HealthCheck;
+import io.github.failoverresolver.Setting;
 import io.github.failoverresolver.TlsTrust;
+import io.github.failoverresolver.internal.config.SettingValues;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 
-/** One endpoint as built and validated. Immutable. */
-public record EndpointConfig(
-    String name,
-    int tier,
-    String host,
-    int port,
-    Optional<InetAddress> literal,
-    Optional<HealthCheck> check,
-    Duration interval,
-    Duration timeout,
-    double jitter,
-    int healthyThreshold,
-    int unhealthyThreshold,
-    Optional<TlsTrust> tls,
-    Optional<CredentialSource> credential,
-    Duration credentialWarnWithin,
-    Duration credentialBlockWithin,
-    Optional<Duration> credentialMaxAge) {}
+/**
+ * One endpoint as built and validated. Immutable.
+ *
+ * @param name {@code host:port} as the user knows it (IPv6 in brackets)
+ * @param literal the address, when the host is an IP literal (no DNS)
+ * @param tls the certificate judgement, with the horizons of its settings
+ */
+public record EndpointConfig(String name, int tier, String host, int port, Optional<InetAddress> literal,
+    Optional<HealthCheck> check, Optional<TlsTrust> tls, Optional<CredentialSource> credential,
+    SettingValues settings) {
+
+  public Duration interval() {
+    return settings.get(Setting.INTERVAL);
+  }
+
+  public Duration timeout() {
+    return settings.get(Setting.TIMEOUT);
+  }
+
+  public double jitter() {
+    return settings.get(Setting.JITTER);
+  }
+
+  public int healthyThreshold() {
+    return settings.get(Setting.HEALTHY_THRESHOLD);
+  }
+
+  public int unhealthyThreshold() {
+    return settings.get(Setting.UNHEALTHY_THRESHOLD);
+  }
+
+  public Duration credentialWarnWithin() {
+    return settings.get(Setting.CREDENTIAL_WARN_WITHIN);
+  }
+
+  public Duration credentialBlockWithin() {
+    return settings.get(Setting.CREDENTIAL_BLOCK_WITHIN);
+  }
+
+  /** Empty when there is no limit (the setting is zero). */
+  public Optional<Duration> credentialMaxAge() {
+    Duration d = settings.get(Setting.CREDENTIAL_MAX_AGE);
+    return d.isZero() ? Optional.empty() : Optional.of(d);
+  }
+}

@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.trust;
 
+import io.github.failoverresolver.ResolverSnapshot.TrustStatus;
 import io.github.failoverresolver.Credential;
 import io.github.failoverresolver.CredentialHandle;
 import io.github.failoverresolver.CredentialSource;
@@ -57,7 +58,7 @@ public final class CredentialJudge {
     Verdict v = c.expiresAt().isPresent()
         ? Verdict.byExpiry("credential " + c.id(), c.expiresAt().get(), now, warnWithin, blockWithin,
             "credential " + c.id() + " present, expires at " + c.expiresAt().get())
-        : new Verdict(Verdict.Status.TRUSTED, "credential " + c.id() + " present", Optional.empty());
+        : new Verdict(TrustStatus.TRUSTED, "credential " + c.id() + " present", Optional.empty());
     return new Judged(v, Optional.of(handle), Optional.of(fingerprint));
   }
 

@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.trust;
 
+import io.github.failoverresolver.ResolverSnapshot.TrustStatus;
 import io.github.failoverresolver.TlsTrust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,24 +70,24 @@ public final class TlsInspector {
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant notAfter = leaf.getNotAfter().toInstant();
     if (now.isBefore(notBefore)) {
-      return new Verdict(Verdict.Status.BLOCKED, "certificate not valid before " + notBefore, Optional.of(notAfter));
+      return new Verdict(TrustStatus.BLOCKED, "certificate not valid before " + notBefore, Optional.of(notAfter));
     }
     if (!now.isBefore(notAfter)) {
-      return new Verdict(Verdict.Status.BLOCKED, "certificate expired at " + notAfter, Optional.of(notAfter));
+      return new Verdict(TrustStatus.BLOCKED, "certificate expired at " + notAfter, Optional.of(notAfter));
     }
     try {
       validatePath(chain, anchors(trust), now);
     } catch (GeneralSecurityException e) {
-      return new Verdict(Verdict.Status.BLOCKED, "untrusted issuer " + leaf.getIssuerX500Principal().getName()
+      return new Verdict(TrustStatus.BLOCKED, "untrusted issuer " + leaf.getIssuerX500Principal().getName()
           + ": " + e.getMessage(), Optional.of(notAfter));
     }
     if (!HostnameVerifier.matches(leaf, host)) {
-      return new Verdict(Verdict.Status.BLOCKED, "certificate is for " + HostnameVerifier.names(leaf) + ", not "
+      return new Verdict(TrustStatus.BLOCKED, "certificate is for " + HostnameVerifier.names(leaf) + ", not "
           + host, Optional.of(notAfter));
     }
     Verdict server = Verdict.byExpiry("certificate", notAfter, now, trust.warnWithin(), trust.blockWithin(),
         "certificate valid until " + notAfter + ", issued by " + leaf.getIssuerX500Principal().getName());
-    if (server.status() == Verdict.Status.BLOCKED || trust.clientKeyStore().isEmpty()) {
+    if (server.status() == TrustStatus.BLOCKED || trust.clientKeyStore().isEmpty()) {
       return server;
     }
     Optional<X509Certificate> client = clientCertificate(trust.clientKeyStore().get());

@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.trust;
 
+import io.github.failoverresolver.ResolverSnapshot.TrustStatus;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -8,26 +9,14 @@ import java.util.Optional;
  *
  * @param expiresAt the certificate's notAfter or the credential's expiry, when known
  */
-public record Verdict(Status status, String reason, Optional<Instant> expiresAt) {
-
-  /** UNKNOWN: not checked (or not checkable) yet; WARN: trusted, but expiring within the warn horizon. */
-  public enum Status {
-    UNKNOWN,
-    TRUSTED,
-    WARN,
-    BLOCKED;
-
-    public boolean trusted() {
-      return this == TRUSTED || this == WARN;
-    }
-  }
+public record Verdict(TrustStatus status, String reason, Optional<Instant> expiresAt) {
 
   public static Verdict unknown(String reason) {
-    return new Verdict(Status.UNKNOWN, reason, Optional.empty());
+    return new Verdict(TrustStatus.UNKNOWN, reason, Optional.empty());
   }
 
   public static Verdict blocked(String reason) {
-    return new Verdict(Status.BLOCKED, reason, Optional.empty());
+    return new Verdict(TrustStatus.BLOCKED, reason, Optional.empty());
   }
 
   /** Judges an expiry against the horizons: blocked, warned or trusted. */
@@ -35,16 +24,16 @@ public record Verdict(Status status, String reason, Optional<Instant> expiresAt)
       java.time.Duration blockWithin, String okReason) {
     java.time.Duration left = java.time.Duration.between(now, expiresAt);
     if (left.isNegative() || left.isZero()) {
-      return new Verdict(Status.BLOCKED, what + " expired at " + expiresAt, Optional.of(expiresAt));
+      return new Verdict(TrustStatus.BLOCKED, what + " expired at " + expiresAt, Optional.of(expiresAt));
     }
     if (left.compareTo(blockWithin) <= 0) {
-      return new Verdict(Status.BLOCKED, what + " expires at " + expiresAt + ", within the " + blockWithin
+      return new Verdict(TrustStatus.BLOCKED, what + " expires at " + expiresAt + ", within the " + blockWithin
           + " block horizon", Optional.of(expiresAt));
     }
     if (left.compareTo(warnWithin) <= 0) {
-      return new Verdict(Status.WARN, what + " expires in " + left.toDays() + " days (" + expiresAt + ")",
+      return new Verdict(TrustStatus.WARN, what + " expires in " + left.toDays() + " days (" + expiresAt + ")",
           Optional.of(expiresAt));
     }
-    return new Verdict(Status.TRUSTED, okReason, Optional.of(expiresAt));
+    return new Verdict(TrustStatus.TRUSTED, okReason, Optional.of(expiresAt));
   }
 }

@@ -1,0 +1,326 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.NoEligibleTargetException;
+import io.github.failoverresolver.Outcome;
+import io.github.failoverresolver.ResolverSnapshot;
+import io.github.failoverresolver.Subscription;
+import io.github.failoverresolver.Target;
+import io.github.failoverresolver.internal.EventDispatcher;
+import io.github.failoverresolver.internal.SerialExecutor;
+import io.github.failoverresolver.internal.dns.DnsEngine;
+import io.github.failoverresolver.internal.dns.EndpointDns;
+import io.github.failoverresolver.internal.health.CheckScheduler;
+import io.github.failoverresolver.internal.policy.Decision;
+import io.github.failoverresolver.internal.policy.FailoverPolicy;
+import io.github.failoverresolver.internal.policy.PolicyMemory;
+import io.github.failoverresolver.internal.trust.TrustRounds;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The control loop: one serial executor owns every service's mutable state. It applies inputs (DNS
+ * answers, check results, trust verdicts, outcome reports, operator commands), builds each touched
+ * service's view, calls {@link FailoverPolicy#decide}, publishes the resulting {@link RoutingTable},
+ * schedules the next decision and hands the transitions to the {@link Narrator}. The data plane
+ * ({@link #select}, {@link #resolve}) reads the published tables without a lock.
+ */
+public final class ControlLoop {
+  private static final long CALL_TIMEOUT_MS = 5_000;
+
+  private final Clock clock;
+  private final ScheduledExecutorService timers;
+  private final SerialExecutor control;
+  private final EventDispatcher events;
+  private final Narrator narrator;
+  private final Inputs inputs;
+  private final Map<String, ServiceState> services;
+  private final Map<String, List<ServiceState>> byHost;
+  private volatile boolean closed;
+
+  public ControlLoop(List<ServiceConfig> configs, Clock clock, ScheduledExecutorService timers, Executor io,
+      Executor controlDelegate, DnsEngine dns, java.time.Duration dnsRefresh, EventDispatcher events,
+      java.util.random.RandomGenerator random) {
+    this.clock = clock;
+    this.timers = timers;
+    this.control = new SerialExecutor(controlDelegate);
+    this.events = events;
+    this.narrator = new Narrator(events, clock);
+    Map<String, ServiceState> s = new LinkedHashMap<>();
+    Map<String, Set<ServiceState>> hosts = new HashMap<>();
+    for (ServiceConfig c : configs) {
+      ServiceState state = new ServiceState(c);
+      for (EndpointConfig e : c.endpoints()) {
+        state.endpoints.add(new EndpointState(e, state));
+        hosts.computeIfAbsent(e.host(), h -> new LinkedHashSet<>()).add(state);
+      }
+      s.put(c.name(), state);
+    }
+    this.services = Map.copyOf(s);
+    Map<String, List<ServiceState>> index = new HashMap<>();
+    hosts.forEach((h, set) -> index.put(h, List.copyOf(set)));
+    this.byHost = Map.copyOf(index);
+    this.inputs = new Inputs(this, clock, narrator, new CheckScheduler(timers, io, control, random),
+        new TrustRounds(timers, io, control, clock), new EndpointDns(dns, timers, io, control, dnsRefresh));
+  }
+
+  /** Starts resolving and checking every endpoint. */
+  public void start() {
+    control.execute(() -> {
+      for (ServiceState s : services.values()) {
+        s.endpoints.forEach(inputs::start);
+        decide(s);
+      }
+    });
+  }
+
+  // ---- data plane -----------------------------------------------------------------------------
+
+  public Target select(String service) {
+    RoutingTable t = service(service).table;
+    Target first = t.first;
+    if (first != null) {
+      return first;
+    }
+    throw new NoEligibleTargetException(service, t.reasons);
+  }
+
+  public List<Target> targets(String service) {
+    return service(service).table.targets;
+  }
+
+  /** The addresses of the endpoint(s) named {@code host}, from the same tables as {@code select}; empty for other hosts. */
+  public Optional<List<InetAddress>> resolve(String host) throws UnknownHostException {
+    String key = host;
+    List<ServiceState> owners = byHost.get(key);
+    if (owners == null) {
+      key = (host.endsWith(".") ? host.substring(0, host.length() - 1) : host).toLowerCase(Locale.ROOT);
+      owners = byHost.get(key);
+      if (owners == null) {
+        return Optional.empty();
+      }
+    }
+    if (owners.size() == 1) {
+      RoutingTable.HostAddresses h = owners.get(0).table.hosts.get(key);
+      if (h == null || h.addresses().isEmpty()) {
+        throw new UnknownHostException(host + ": no eligible address: "
+            + (h == null ? RoutingTable.EMPTY.reasons.get(0) : h.whyNot()));
+      }
+      return h.present();
+    }
+    Set<InetAddress> merged = new LinkedHashSet<>();
+    List<String> why = new ArrayList<>();
+    for (ServiceState s : owners) {
+      RoutingTable.HostAddresses h = s.table.hosts.get(key);
+      if (h != null) {
+        merged.addAll(h.addresses());
+        why.add(h.whyNot());
+      }
+    }
+    if (merged.isEmpty()) {
+      throw new UnknownHostException(host + ": no eligible address: " + String.join("; ", why));
+    }
+    return Optional.of(List.copyOf(merged));
+  }
+
+  ServiceState service(String name) {
+    ServiceState s = services.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown service '" + name + "'; configured: " + services.keySet());
+    }
+    return s;
+  }
+
+  public Set<String> serviceNames() {
+    return services.keySet();
+  }
+
+  public ServiceConfig config(String service) {
+    return service(service).cfg;
+  }
+
+  // ---- inputs ---------------------------------------------------------------------------------
+
+  /**
+   * Records an outcome on {@code address} of the endpoint named in {@code target} (or, with no target, of
+   * every endpoint that has it). A failure is applied before this returns, so that the very next select
+   * avoids an address it ejects; a success is applied asynchronously.
+   */
+  public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    target.ifPresent(t -> service(t.service()));
+    Runnable apply = () -> {
+      for (ServiceState s : target.map(t -> List.of(service(t.service()))).orElse(List.copyOf(services.values()))) {
+        for (EndpointState ep : s.endpoints) {
+          AddressState a = ep.addresses.get(address);
+          if (a != null && target.map(t -> t.endpoint().equals(ep.cfg.name())).orElse(true)) {
+            inputs.outcome(ep, a, outcome);
+          }
+        }
+      }
+    };
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      control.execute(apply);
+    } else {
+      call(apply);
+    }
+  }
+
+  public Subscription subscribe(String service, Consumer<Optional<Target>> listener) {
+    ServiceState s = service(service);
+    s.subscribers.add(listener);
+    RoutingTable now = s.table;
+    events.dispatch(() -> listener.accept(Optional.ofNullable(now.first)), "subscriber of " + service);
+    return () -> s.subscribers.remove(listener);
+  }
+
+  public int subscriberCount(String service) {
+    return service(service).subscribers.size();
+  }
+
+  /** Pins {@code service} to a tier (or unpins it with empty). */
+  public void pinTier(String service, Optional<Integer> tier) {
+    ServiceState s = service(service);
+    tier.ifPresent(t -> {
+      if (s.endpoints.stream().noneMatch(e -> e.cfg.tier() == t)) {
+        throw new IllegalArgumentException("service '" + service + "' has no tier " + t + "; tiers: "
+            + s.endpoints.stream().map(e -> e.cfg.tier()).distinct().toList());
+      }
+    });
+    remember(s, m -> m.pinTier(tier));
+  }
+
+  public void pinEndpoint(String service, String endpoint) {
+    ServiceState s = service(service);
+    s.endpoint(endpoint);
+    remember(s, m -> m.pinEndpoint(Optional.of(endpoint)));
+  }
+
+  public void drain(String service, String endpoint, boolean drained) {
+    ServiceState s = service(service);
+    EndpointState ep = s.endpoint(endpoint);
+    operator(s, () -> ep.drained = drained);
+  }
+
+  /** Takes the primary tier of {@code service} out (a live drill) or puts it back. */
+  public void drillOut(String service, boolean out) {
+    ServiceState s = service(service);
+    int primary = s.endpoints.get(0).cfg.tier();
+    operator(s, () -> s.endpoints.stream().filter(e -> e.cfg.tier() == primary).forEach(e -> e.drilled = out));
+  }
+
+  /** Dry run: the decision if the primary tier were taken out now (the same decide a live drill runs). */
+  public Optional<Target> drillTarget(String service) {
+    ServiceState s = service(service);
+    return call(() -> {
+      Decision d = FailoverPolicy.drill(s.view(), s.memory, s.policy, clock.millis());
+      return d.targets().isEmpty() ? Optional.<Target>empty() : Optional.of(Tables.target(s, d.targets().get(0), 0));
+    });
+  }
+
+  private void remember(ServiceState s, UnaryOperator<PolicyMemory> change) {
+    operator(s, () -> s.memory = change.apply(s.memory));
+  }
+
+  private void operator(ServiceState s, Runnable change) {
+    call(() -> {
+      change.run();
+      decide(s);
+    });
+  }
+
+  public ResolverSnapshot snapshot() {
+    return call(() -> Snapshots.of(services.values(), clock.millis()));
+  }
+
+  // ---- decide and publish ---------------------------------------------------------------------
+
+  /** Decides {@code s} again from its current facts and publishes the result. On the loop only. */
+  void decide(ServiceState s) {
+    if (closed) {
+      return;
+    }
+    long now = clock.millis();
+    Retirement.prune(s, now, inputs);
+    Decision d = FailoverPolicy.decide(s.view(), s.memory, s.policy, now);
+    s.memory = d.next();
+    s.last = d;
+    s.reason = Texts.reason(d.reason());
+    RoutingTable old = s.table;
+    RoutingTable next = Tables.next(s, d, old);
+    s.table = next;
+    narrator.transitions(s.cfg.name(), d);
+    scheduleAgain(s, d);
+    if (next.generation != old.generation || (next.first == null) != (old.first == null)) {
+      Optional<Target> first = Optional.ofNullable(next.first);
+      for (Consumer<Optional<Target>> sub : s.subscribers) {
+        events.dispatch(() -> sub.accept(first), "subscriber of " + s.cfg.name());
+      }
+    }
+  }
+
+  private void scheduleAgain(ServiceState s, Decision d) {
+    long at = d.decideAgainAt().orElse(Long.MAX_VALUE);
+    if (at == s.decideAgainAt) {
+      return;
+    }
+    if (s.decideAgain != null) {
+      s.decideAgain.cancel(false);
+      s.decideAgain = null;
+    }
+    s.decideAgainAt = at;
+    if (at != Long.MAX_VALUE) {
+      try {
+        s.decideAgain = timers.schedule(() -> control.execute(() -> {
+          s.decideAgainAt = Long.MAX_VALUE;
+          decide(s);
+        }), Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        s.decideAgainAt = Long.MAX_VALUE;
+      }
+    }
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  private void call(Runnable r) {
+    control.call(() -> {
+      r.run();
+      return null;
+    }, CALL_TIMEOUT_MS);
+  }
+
+  private <T> T call(java.util.concurrent.Callable<T> c) {
+    return control.call(c, CALL_TIMEOUT_MS);
+  }
+
+  public void close() {
+    closed = true;
+    call(() -> {
+      for (ServiceState s : services.values()) {
+        if (s.decideAgain != null) {
+          s.decideAgain.cancel(false);
+        }
+        s.endpoints.forEach(inputs::stop);
+        s.subscribers.clear();
+      }
+    });
+  }
+}

@@ -1,0 +1,266 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.Outcome;
+import io.github.failoverresolver.ResolverSnapshot;
+import io.github.failoverresolver.ResolverSnapshot.DnsStatus;
+import io.github.failoverresolver.Setting;
+import io.github.failoverresolver.HealthCheck;
+import io.github.failoverresolver.internal.dns.EndpointDns;
+import io.github.failoverresolver.internal.health.CheckScheduler;
+import io.github.failoverresolver.internal.health.Ejection;
+import io.github.failoverresolver.internal.trust.CredentialJudge;
+import io.github.failoverresolver.internal.trust.TlsInspector;
+import io.github.failoverresolver.internal.trust.TrustRounds;
+import io.github.failoverresolver.internal.trust.Verdict;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How each kind of input changes the facts of an endpoint or address: DNS answers (make before break),
+ * check results (health counters), trust verdicts, passive outcomes (ejection). Each ends by having the
+ * service decided again. Runs on the control loop only.
+ */
+final class Inputs {
+  private final ControlLoop loop;
+  private final Clock clock;
+  private final Narrator narrator;
+  private final CheckScheduler checks;
+  private final TrustRounds trust;
+  private final EndpointDns dns;
+
+  Inputs(ControlLoop loop, Clock clock, Narrator narrator, CheckScheduler checks, TrustRounds trust, EndpointDns dns) {
+    this.loop = loop;
+    this.clock = clock;
+    this.narrator = narrator;
+    this.checks = checks;
+    this.trust = trust;
+    this.dns = dns;
+  }
+
+  void start(EndpointState ep) {
+    if (ep.cfg.literal().isPresent()) {
+      ep.dns = new ResolverSnapshot.Dns(DnsStatus.IP_LITERAL, Optional.empty(), Optional.empty(), "IP literal");
+      ep.keepUntil = Long.MAX_VALUE;
+      setAddresses(ep, List.of(ep.cfg.literal().get()));
+    } else {
+      dns.start(ep.dnsSlot, ep.cfg.host(), answer -> onDns(ep, answer));
+    }
+    trustRound(ep);
+  }
+
+  void stop(EndpointState ep) {
+    dns.stop(ep.dnsSlot);
+    trust.stop(ep.trustSlot);
+    ep.addresses.values().forEach(a -> checks.stop(a.check));
+  }
+
+  // ---- DNS ------------------------------------------------------------------------------------
+
+  private void onDns(EndpointState ep, EndpointDns.Answer a) {
+    if (loop.closed()) {
+      return;
+    }
+    long now = clock.millis();
+    if (!a.addresses().isEmpty()) {
+      ep.dns = new ResolverSnapshot.Dns(a.stale() ? DnsStatus.STALE : DnsStatus.RESOLVED, a.provider(),
+          Optional.empty(), a.note());
+      ep.keepUntil = a.freshUntil() + dns.engine().settings().maxStale().toMillis();
+      setAddresses(ep, a.addresses());
+    } else if (now < ep.keepUntil) {
+      Instant until = Instant.ofEpochMilli(ep.keepUntil);
+      ep.dns = new ResolverSnapshot.Dns(DnsStatus.KEPT, ep.dns.provider(), Optional.of(until),
+          a.note() + "; keeping the last answer until " + until);
+    } else {
+      ep.dns = new ResolverSnapshot.Dns(DnsStatus.FAILED, Optional.empty(), Optional.empty(), a.note());
+      setAddresses(ep, List.of());
+    }
+    loop.decide(ep.service);
+  }
+
+  /**
+   * Applies a new set of addresses. Make before break: an address DNS no longer names stays, retiring,
+   * while it is eligible and a replacement still waits for its first verdict ({@link Retirement}).
+   */
+  private void setAddresses(EndpointState ep, List<InetAddress> found) {
+    Set<InetSocketAddress> wanted = new LinkedHashSet<>();
+    for (InetAddress a : found) {
+      wanted.add(new InetSocketAddress(a, ep.cfg.port()));
+    }
+    Set<InetSocketAddress> eligibleNow = Retirement.eligibleNow(ep);
+    LinkedHashMap<InetSocketAddress, AddressState> next = new LinkedHashMap<>();
+    boolean newcomers = false;
+    for (InetSocketAddress w : wanted) {
+      AddressState a = ep.addresses.get(w);
+      if (a == null) {
+        a = new AddressState(w, ep.cfg.check().isPresent());
+        newcomers = true;
+        startCheck(ep, a);
+      }
+      a.retiring = false;
+      next.put(w, a);
+    }
+    for (AddressState old : ep.addresses.values()) {
+      if (next.containsKey(old.address)) {
+        continue;
+      }
+      if (eligibleNow.contains(old.address) && !wanted.isEmpty()) {
+        old.retiring = true; // kept until a replacement has its first verdict; Retirement.prune decides
+        next.put(old.address, old);
+      } else {
+        checks.stop(old.check);
+      }
+    }
+    ep.addresses.clear();
+    ep.addresses.putAll(next);
+    if (newcomers && ep.cfg.tls().isPresent()) {
+      trustRound(ep); // a new address is inspected before it is used
+    }
+  }
+
+  void retire(EndpointState ep, AddressState a) {
+    checks.stop(a.check);
+    ep.addresses.remove(a.address);
+  }
+
+  // ---- active checks --------------------------------------------------------------------------
+
+  private void startCheck(EndpointState ep, AddressState a) {
+    if (ep.cfg.check().isEmpty()) {
+      return;
+    }
+    HealthCheck.Context context = new HealthCheck.Context(a.address, ep.cfg.host(), ep.cfg.port(), ep.cfg.timeout());
+    CheckScheduler.Plan plan = new CheckScheduler.Plan(ep.cfg.check().get(), context, ep.cfg.interval(),
+        ep.cfg.jitter());
+    checks.start(a.check, plan, (healthy, detail) -> onCheck(ep, a, healthy, detail));
+  }
+
+  private void onCheck(EndpointState ep, AddressState a, boolean healthy, String detail) {
+    if (loop.closed() || ep.addresses.get(a.address) != a) {
+      return;
+    }
+    long now = clock.millis();
+    a.detail = detail;
+    a.lastChecked = now;
+    ResolverSnapshot.Health before = a.health.health();
+    a.health = a.health.onCheck(healthy, ep.cfg.healthyThreshold(), ep.cfg.unhealthyThreshold());
+    if (healthy && a.ejection.ejected(now)) {
+      a.ejection = a.ejection.endedEarly(now); // as Envoy does by default: a passing check ends an ejection
+      if (before == ResolverSnapshot.Health.HEALTHY) {
+        narrator.addressUp(ep, a, "ejection ended early: " + detail);
+      }
+    }
+    if (a.health.health() != before) {
+      if (a.health.health() == ResolverSnapshot.Health.HEALTHY) {
+        narrator.addressUp(ep, a, detail);
+      } else {
+        narrator.addressDown(ep, a, detail);
+      }
+    }
+    loop.decide(ep.service);
+  }
+
+  // ---- trust ----------------------------------------------------------------------------------
+
+  private void trustRound(EndpointState ep) {
+    if (ep.cfg.tls().isEmpty() && ep.cfg.credential().isEmpty()) {
+      return;
+    }
+    EndpointConfig c = ep.cfg;
+    trust.run(ep.trustSlot, () -> new TrustRounds.Request(c.credential(), c.credentialWarnWithin(),
+        c.credentialBlockWithin(), c.credentialMaxAge(), c.tls(), c.host(), c.port(), c.timeout(),
+        List.copyOf(ep.addresses.keySet()), ep.service.cfg.trustInterval()), new TrustRounds.Results() {
+          @Override
+          public void verdicts(Optional<CredentialJudge.Judged> cred, Map<InetSocketAddress, TlsInspector.CertVerdict> certs) {
+            onTrust(ep, cred, certs);
+          }
+
+          @Override
+          public void hung(long limitMs) {
+            Verdict hung = Verdict.blocked("credential source " + c.credential().get() + " did not answer within "
+                + limitMs + " ms");
+            narrator.trust(ep, "credential of " + c.name(), ep.credential, hung);
+            ep.credential = hung;
+            loop.decide(ep.service);
+          }
+        });
+  }
+
+  private void onTrust(EndpointState ep, Optional<CredentialJudge.Judged> cred,
+      Map<InetSocketAddress, TlsInspector.CertVerdict> certs) {
+    if (loop.closed()) {
+      return;
+    }
+    if (cred.isPresent()) {
+      CredentialJudge.Judged j = cred.get();
+      String what = "credential " + j.handle().map(h -> h.id()).orElse("of " + ep.cfg.name());
+      narrator.trust(ep, what, ep.credential, j.verdict());
+      ep.credential = j.verdict();
+      ep.handle = j.handle();
+      ep.fingerprint = j.fingerprint();
+    }
+    for (Map.Entry<InetSocketAddress, TlsInspector.CertVerdict> c : certs.entrySet()) {
+      AddressState a = ep.addresses.get(c.getKey());
+      if (a == null) {
+        continue;
+      }
+      TlsInspector.CertVerdict v = c.getValue();
+      if (v.verdict().status() == ResolverSnapshot.TrustStatus.UNKNOWN
+          && a.tls.verdict().status() != ResolverSnapshot.TrustStatus.UNKNOWN) {
+        continue; // unreachable now: health decides; the last verdict on the certificate stands
+      }
+      narrator.trust(ep, "certificate of " + a.label, a.tls.verdict(), v.verdict());
+      a.tls = v;
+    }
+    sharedCredentials(ep.service);
+    loop.decide(ep.service);
+  }
+
+  /** Marks each endpoint whose secret equals that of an endpoint in a better tier. */
+  private void sharedCredentials(ServiceState s) {
+    Map<String, List<EndpointState>> byFingerprint = new HashMap<>();
+    for (EndpointState ep : s.endpoints) {
+      ep.fingerprint.ifPresent(fp -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(ep));
+    }
+    for (EndpointState ep : s.endpoints) {
+      List<EndpointState> same = ep.fingerprint.map(byFingerprint::get).orElse(List.of());
+      int bestTier = same.stream().mapToInt(e -> e.cfg.tier()).min().orElse(ep.cfg.tier());
+      boolean shared = ep.cfg.tier() > bestTier;
+      if (shared && !ep.shared) {
+        narrator.shared(s, same.stream().map(e -> e.cfg.name()).toList(), ep.handle.map(h -> h.fingerprint()).orElse(""));
+      }
+      ep.shared = shared;
+    }
+  }
+
+  // ---- passive outcomes -----------------------------------------------------------------------
+
+  void outcome(EndpointState ep, AddressState a, Outcome outcome) {
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      a.ejection = a.ejection.onSuccess();
+      return;
+    }
+    ServiceConfig cfg = ep.service.cfg;
+    long now = clock.millis();
+    boolean wasEjected = a.ejection.ejected(now);
+    a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, new Ejection.Rule(
+        cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
+        cfg.get(Setting.BASE_EJECTION).toMillis(), cfg.get(Setting.MAX_EJECTION).toMillis()));
+    if (wasEjected || !a.ejection.ejected(now)) {
+      return;
+    }
+    a.detail = "ejected: " + outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + outcome.cause();
+    narrator.ejected(ep, a, a.ejection.lengthFrom(now), outcome.cause());
+    loop.decide(ep.service);
+  }
+}

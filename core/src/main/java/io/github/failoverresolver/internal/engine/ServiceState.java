@@ -1,0 +1,46 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.Target;
+import io.github.failoverresolver.internal.policy.Decision;
+import io.github.failoverresolver.internal.policy.PolicyMemory;
+import io.github.failoverresolver.internal.policy.PolicySettings;
+import io.github.failoverresolver.internal.policy.ServiceView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+/** One service; mutable, owned by the control loop, except {@link #table}, which the data plane reads. */
+final class ServiceState {
+  final ServiceConfig cfg;
+  final PolicySettings policy;
+  final List<EndpointState> endpoints = new ArrayList<>();
+  final List<Consumer<Optional<Target>>> subscribers = new CopyOnWriteArrayList<>();
+  volatile RoutingTable table = RoutingTable.EMPTY;
+  PolicyMemory memory = PolicyMemory.initial();
+  Decision last;
+  String reason = "starting";
+  ScheduledFuture<?> decideAgain;
+  long decideAgainAt = Long.MAX_VALUE;
+
+  ServiceState(ServiceConfig cfg) {
+    this.cfg = cfg;
+    this.policy = cfg.policy();
+  }
+
+  ServiceView view() {
+    return new ServiceView(cfg.name(), endpoints.stream().map(EndpointState::facts).toList());
+  }
+
+  EndpointState endpoint(String name) {
+    for (EndpointState e : endpoints) {
+      if (e.cfg.name().equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException("service '" + cfg.name() + "' has no endpoint '" + name + "'; endpoints: "
+        + endpoints.stream().map(e -> e.cfg.name()).toList());
+  }
+}

@@ -1,0 +1,61 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.CredentialHandle;
+import io.github.failoverresolver.ResolverSnapshot;
+import io.github.failoverresolver.internal.policy.EndpointVerdict;
+import io.github.failoverresolver.internal.trust.TlsInspector;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the typed snapshot from the services' state and their last decisions. On the control loop only. */
+final class Snapshots {
+  private Snapshots() {}
+
+  static ResolverSnapshot of(Collection<ServiceState> services, long now) {
+    List<ResolverSnapshot.Service> out = new ArrayList<>();
+    for (ServiceState s : services) {
+      List<ResolverSnapshot.Endpoint> eps = new ArrayList<>();
+      for (int i = 0; i < s.endpoints.size(); i++) {
+        EndpointState ep = s.endpoints.get(i);
+        EndpointVerdict v = s.last == null ? null : s.last.endpoints().get(i);
+        List<ResolverSnapshot.Address> addrs = new ArrayList<>();
+        for (AddressState a : ep.addresses.values()) {
+          Optional<String> whyNot = v == null ? Optional.of("not decided yet") : v.addresses().stream()
+              .filter(x -> x.address().address().equals(a.address)).findFirst()
+              .map(x -> x.whyNot().map(Texts::whyNot)).orElse(Optional.of("not decided yet"));
+          addrs.add(new ResolverSnapshot.Address(a.address, a.health.health(), whyNot.isEmpty(), whyNot,
+              a.ejection.ejected(now) ? Optional.of(Instant.ofEpochMilli(a.ejection.until())) : Optional.empty(),
+              a.ejection.ejections(), a.health.consecutiveFail(),
+              a.lastChecked == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(a.lastChecked)),
+              a.detail, ep.cfg.tls().isEmpty() ? Optional.empty() : Optional.of(tls(a.tls, a.tls != AddressState.NOT_INSPECTED)),
+              a.retiring));
+        }
+        eps.add(new ResolverSnapshot.Endpoint(ep.cfg.name(), ep.cfg.tier(), ep.cfg.host(), ep.cfg.port(),
+            v != null && !v.eligible().isEmpty(), ep.drained, ep.drilled,
+            ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, credential(ep), addrs));
+      }
+      Optional<String> pin = s.memory.pinnedEndpoint().map(e -> "endpoint " + e)
+          .or(() -> s.memory.pinnedTier().map(t -> "tier " + t));
+      out.add(new ResolverSnapshot.Service(s.cfg.name(), s.memory.activeTier(), s.memory.panic(), s.table.generation,
+          s.reason, pin, eps));
+    }
+    return new ResolverSnapshot(Instant.ofEpochMilli(now), out);
+  }
+
+  private static ResolverSnapshot.Tls tls(TlsInspector.CertVerdict c, boolean inspected) {
+    return new ResolverSnapshot.Tls(inspected, c.verdict().status(), c.verdict().reason(), c.issuer(), c.leafSha256(),
+        c.notAfter());
+  }
+
+  private static Optional<ResolverSnapshot.Credential> credential(EndpointState ep) {
+    if (ep.cfg.credential().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ResolverSnapshot.Credential(ep.handle.map(CredentialHandle::id),
+        ep.handle.map(CredentialHandle::fingerprint), ep.credential.status(), ep.credential.reason(),
+        ep.credential.expiresAt(), ep.shared, ep.service.cfg.blockSharedCredentials()));
+  }
+}

@@ -1,0 +1,48 @@
+package io.github.failoverresolver.internal.health;
+
+/**
+ * Outlier ejection of one address from passive outcomes: consecutive failures (or connect failures) eject
+ * it; the n-th ejection lasts n times the base, up to the maximum; a long good spell restarts the growth.
+ * Immutable; pure.
+ *
+ * @param until when the current ejection ends (epoch millis; in the past: not ejected)
+ * @param lastEnd when the last ejection ended (or will)
+ */
+public record Ejection(int failures, int connectFailures, long until, int ejections, long lastEnd) {
+
+  public static final Ejection NONE = new Ejection(0, 0, 0, 0, Long.MIN_VALUE / 2);
+
+  /** The rule's settings. */
+  public record Rule(int afterFailures, int afterConnectFailures, long baseMs, long maxMs) {}
+
+  public boolean ejected(long now) {
+    return now < until;
+  }
+
+  public Ejection onSuccess() {
+    return failures == 0 && connectFailures == 0 ? this : new Ejection(0, 0, until, ejections, lastEnd);
+  }
+
+  /** The state after a failure; {@link #ejected} at {@code now} tells whether it ejected (or still is). */
+  public Ejection onFailure(boolean connect, long now, Rule rule) {
+    int f = failures + 1;
+    int c = connectFailures + (connect ? 1 : 0);
+    boolean eject = f >= rule.afterFailures() || c >= rule.afterConnectFailures();
+    if (!eject || ejected(now)) {
+      return new Ejection(f, c, until, ejections, lastEnd);
+    }
+    int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1; // well-behaved for a while: growth restarts
+    long length = Math.min(rule.baseMs() * n, rule.maxMs());
+    return new Ejection(0, 0, now + length, n, now + length);
+  }
+
+  /** A passing active check ends an ejection early (as Envoy does by default). */
+  public Ejection endedEarly(long now) {
+    return new Ejection(failures, connectFailures, 0, ejections, now);
+  }
+
+  /** The length of the current ejection, for the event. */
+  public long lengthFrom(long now) {
+    return until - now;
+  }
+}
