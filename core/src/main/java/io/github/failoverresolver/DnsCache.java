@@ -136,28 +136,16 @@ public final class DnsCache implements AutoCloseable {
   }
 
   /** Configures the runtime of a {@link DnsCache}: clock, threads, listener. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends RuntimeOptions<Builder> {
     private final DnsSettings settings;
-    private Clock clock = MonotonicClock.get();
-    private ScheduledExecutorService scheduler;
     private Executor executor;
-    private final List<FailoverListener> listeners = new ArrayList<>();
-    private Executor listenerExecutor;
-    private RandomGenerator random = RandomGenerator.getDefault();
 
     private Builder(DnsSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** The time source for TTLs; default: wall time advanced monotonically. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Runs the periodic refresh check; default: one daemon thread of ours. Not shut down by close(). */
-    public Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -167,29 +155,8 @@ public final class DnsCache implements AutoCloseable {
       return this;
     }
 
-    public Builder listener(FailoverListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** Where listeners run; default: one daemon thread of ours. */
-    public Builder listenerExecutor(Executor executor) {
-      this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
-      return this;
-    }
-
-    /** The randomness for SRV weights (seed it in tests). */
-    public Builder random(RandomGenerator random) {
-      this.random = Objects.requireNonNull(random, "random");
-      return this;
-    }
-
     public DnsCache build() {
-      EventDispatcher events = listenerExecutor == null
-          ? EventDispatcher.ownThread(10_000)
-          : EventDispatcher.on(listenerExecutor);
-      listeners.forEach(events::add);
-      return new DnsCache(new DnsEngine(settings, clock, scheduler, executor, events, true), random);
+      return new DnsCache(new DnsEngine(settings, clock, scheduler, executor, events(), true), random);
     }
   }
 

@@ -1,8 +1,7 @@
 package io.github.failoverresolver;
 
-import io.github.failoverresolver.internal.DaemonThreads;
 import io.github.failoverresolver.internal.EventDispatcher;
-import io.github.failoverresolver.internal.MonotonicClock;
+import io.github.failoverresolver.internal.OwnedExecutors;
 import io.github.failoverresolver.internal.config.SettingException;
 import io.github.failoverresolver.internal.config.SettingValues;
 import io.github.failoverresolver.internal.dns.DnsEngine;
@@ -26,16 +25,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The library's facade: knows every endpoint of every service, resolves and checks them itself, and
@@ -44,20 +36,19 @@ import org.slf4j.LoggerFactory;
  * state changes happen on one serial control loop. {@link #close()} stops every thread it started.
  */
 public final class FailoverResolver implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(FailoverResolver.class);
 
   private final ControlLoop engine;
   private final DnsCache dns;
   private final DnsEngine dnsEngine;
   private final EventDispatcher events;
-  private final List<ExecutorService> owned;
+  private final OwnedExecutors owned;
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final List<LiveDrillRun> drills = new ArrayList<>();
   private volatile boolean closed;
 
   private FailoverResolver(ControlLoop engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
-      List<ExecutorService> owned, Clock clock, ScheduledExecutorService timers) {
+      OwnedExecutors owned, Clock clock, ScheduledExecutorService timers) {
     this.clock = clock;
     this.timers = timers;
     this.engine = engine;
@@ -242,18 +233,7 @@ public final class FailoverResolver implements AutoCloseable {
     closed = true;
     engine.close();
     dnsEngine.close();
-    for (ExecutorService es : owned) {
-      es.shutdownNow();
-    }
-    for (ExecutorService es : owned) {
-      try {
-        if (!es.awaitTermination(5, TimeUnit.SECONDS)) {
-          log.warn("a resolver thread did not stop within 5 s (a hung health check?)");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    owned.close();
     events.close();
   }
 
@@ -263,21 +243,21 @@ public final class FailoverResolver implements AutoCloseable {
   }
 
   /** Collects the configuration; {@link #build()} validates it all and starts the resolver. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends RuntimeOptions<Builder> {
     private DnsSettings dns;
     private final Map<String, ServiceBuilder> services = new LinkedHashMap<>();
     private final List<String> duplicates = new ArrayList<>();
-    private final List<FailoverListener> listeners = new ArrayList<>();
-    private Clock clock = MonotonicClock.get();
-    private ScheduledExecutorService scheduler;
     private Executor checkExecutor;
     private Executor controlExecutor;
-    private Executor listenerExecutor;
-    private RandomGenerator random = RandomGenerator.getDefault();
     private final SettingValues values = new SettingValues(Setting.Scope.RESOLVER);
     private final Map<String, String> origins = new HashMap<>();
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /** How names are resolved; default: the system resolver alone. */
     public Builder dns(DnsSettings settings) {
@@ -296,23 +276,6 @@ public final class FailoverResolver implements AutoCloseable {
       return this;
     }
 
-    public Builder listener(FailoverListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** Time for checks, TTLs, ejections and damping; default: wall time advanced monotonically. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Timers (check rounds, timeouts, failback windows); default: one daemon thread of ours. */
-    public Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
-
     /** Runs health checks and DNS lookups (blocking I/O); default: a bounded pool of daemon threads. */
     public Builder checkExecutor(Executor executor) {
       this.checkExecutor = Objects.requireNonNull(executor, "checkExecutor");
@@ -322,18 +285,6 @@ public final class FailoverResolver implements AutoCloseable {
     /** Where the serial control loop runs; default: one daemon thread of ours. */
     public Builder controlExecutor(Executor executor) {
       this.controlExecutor = Objects.requireNonNull(executor, "controlExecutor");
-      return this;
-    }
-
-    /** Where listeners and subscribers run; default: one daemon thread of ours. */
-    public Builder listenerExecutor(Executor executor) {
-      this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
-      return this;
-    }
-
-    /** Randomness for check jitter (seed it in tests). */
-    public Builder random(RandomGenerator random) {
-      this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
@@ -380,33 +331,11 @@ public final class FailoverResolver implements AutoCloseable {
       }
       DnsSettings dnsSettings = dns != null ? dns : DnsSettings.systemDefault();
 
-      List<ExecutorService> owned = new ArrayList<>();
-      ScheduledExecutorService timers = scheduler;
-      if (timers == null) {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, new DaemonThreads("scheduler"));
-        s.setRemoveOnCancelPolicy(true);
-        timers = s;
-        owned.add(s);
-      }
-      Executor io = checkExecutor;
-      if (io == null) {
-        // bounded: a hung check holds one thread, and its address gets no second one (checks never overlap)
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-            new DaemonThreads("check"), new ThreadPoolExecutor.AbortPolicy());
-        io = pool;
-        owned.add(pool);
-      }
-      Executor loop = controlExecutor;
-      if (loop == null) {
-        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(), new DaemonThreads("control"));
-        loop = single;
-        owned.add(single);
-      }
-      EventDispatcher events = listenerExecutor == null
-          ? EventDispatcher.ownThread(10_000)
-          : EventDispatcher.on(listenerExecutor);
-      listeners.forEach(events::add);
+      OwnedExecutors owned = new OwnedExecutors();
+      ScheduledExecutorService timers = owned.timers(scheduler);
+      Executor io = owned.io(checkExecutor);
+      Executor loop = owned.loop(controlExecutor);
+      EventDispatcher events = events();
       DnsEngine dnsEngine = new DnsEngine(dnsSettings, clock, timers, io, events, false);
       DnsCache cache = DnsCache.wrap(dnsEngine, random);
       ControlLoop engine = new ControlLoop(configs, clock, timers, io, loop, dnsEngine, values.get(Setting.DNS_REFRESH),

@@ -21,11 +21,12 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * The failover engine under random sequences of probe results, passive reports, DNS changes and clock
- * moves (virtual time, real DNS over loopback UDP). Probe results come from a user {@link HealthCheck}
+ * The whole resolver (control loop, checks, DNS) under random sequences of probe results, passive reports,
+ * DNS changes and clock moves (virtual time, real DNS over loopback UDP). The policy alone is covered, with
+ * no socket, by {@code internal.policy.FailoverPolicyProperties}. Probe results come from a user {@link HealthCheck}
  * whose verdict per address the sequence sets, as a real readiness endpoint's would change.
  */
-class FailoverPolicyProperties {
+class FailoverResolverProperties {
   static final Duration BASE = Duration.ofSeconds(10);
   static final double FACTOR = 2;
   static final Duration MAX = Duration.ofSeconds(40);
@@ -171,9 +172,7 @@ class FailoverPolicyProperties {
         }
         if (x instanceof FailoverEvent.AddressUp u && u.endpoint().equals(back.toEndpoint())) {
           up.put(u.address(), true);
-          if (u.reason().startsWith("ejection ended early")) {
-            ejectedUntil.remove(u.address());
-          }
+          ejectedUntil.remove(u.address()); // a passing check ends an ejection, whatever the address's health was
         } else if (x instanceof FailoverEvent.AddressDown d && d.endpoint().equals(back.toEndpoint())) {
           up.put(d.address(), false);
         } else if (x instanceof FailoverEvent.AddressEjected j && j.endpoint().equals(back.toEndpoint())) {
