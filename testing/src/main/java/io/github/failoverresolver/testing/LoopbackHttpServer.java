@@ -39,6 +39,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
   private final AtomicInteger readyStatus = new AtomicInteger(200);
   private final Map<String, Integer> statusByPath = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Duration> delays = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile boolean stopped;
   private volatile String readyBody = "ready";
@@ -118,6 +119,12 @@ public final class LoopbackHttpServer implements AutoCloseable {
     return this;
   }
 
+  /** Requests to {@code path} are answered only after {@code delay} (a slow readiness endpoint, say). */
+  public LoopbackHttpServer delay(String path, java.time.Duration delay) {
+    delays.put(path, delay);
+    return this;
+  }
+
   /** The status any request to {@code path} answers. */
   public LoopbackHttpServer status(String path, int status) {
     statusByPath.put(path, status);
@@ -153,12 +160,16 @@ public final class LoopbackHttpServer implements AutoCloseable {
       requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders())));
       exchange.getRequestBody().readAllBytes();
       java.util.concurrent.CountDownLatch hold = holds.get(path);
-      if (hold != null) {
-        try {
+      java.time.Duration delay = delays.get(path);
+      try {
+        if (hold != null) {
           hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
+        if (delay != null) {
+          Thread.sleep(delay.toMillis()); // the server is slow: this is the fault, made real
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       int status = path.equals(readyPath) ? readyStatus.get() : statusByPath.getOrDefault(path, 200);
       byte[] body = (path.equals(readyPath) ? readyBody : name)
