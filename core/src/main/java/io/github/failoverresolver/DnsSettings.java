@@ -58,6 +58,11 @@ public final class DnsSettings {
     return builder().provider("system", Upstreams.system()).build();
   }
 
+  /** The value of any [dns] setting of the table ({@link Setting.Scope#DNS}). */
+  public <T> T get(Setting<T> setting) {
+    return values.get(setting);
+  }
+
   public List<DnsProvider> providers() {
     return providers;
   }

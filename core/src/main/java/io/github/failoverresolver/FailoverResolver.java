@@ -42,13 +42,15 @@ public final class FailoverResolver implements AutoCloseable {
   private final DnsEngine dnsEngine;
   private final EventDispatcher events;
   private final OwnedExecutors owned;
+  private final SettingValues resolverSettings;
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final List<LiveDrillRun> drills = new ArrayList<>();
   private volatile boolean closed;
 
   private FailoverResolver(ControlLoop engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
-      OwnedExecutors owned, Clock clock, ScheduledExecutorService timers) {
+      OwnedExecutors owned, Clock clock, ScheduledExecutorService timers, SettingValues resolverSettings) {
+    this.resolverSettings = resolverSettings;
     this.clock = clock;
     this.timers = timers;
     this.engine = engine;
@@ -214,6 +216,22 @@ public final class FailoverResolver implements AutoCloseable {
     return drill;
   }
 
+  /**
+   * The value in force of any setting of the table: {@code service} names the service (SERVICE, ENDPOINT
+   * scopes) and {@code endpoint} the endpoint (ENDPOINT scope); both are ignored for the other scopes.
+   */
+  public <T> T setting(Setting<T> setting, String service, String endpoint) {
+    return switch (setting.scope()) {
+      case DNS -> dns.settings().get(setting);
+      case RESOLVER -> resolverSettings.get(setting);
+      case SERVICE -> engine.config(service).get(setting);
+      case ENDPOINT -> engine.config(service).endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("service '" + service + "' has no endpoint '" + endpoint
+              + "'"))
+          .get(setting);
+    };
+  }
+
   /** The resolver's own DNS cache, for hosts that are not endpoints. */
   public DnsCache dns() {
     return dns;
@@ -340,7 +358,8 @@ public final class FailoverResolver implements AutoCloseable {
       DnsCache cache = DnsCache.wrap(dnsEngine, random);
       ControlLoop engine = new ControlLoop(configs, clock, timers, io, loop, dnsEngine, values.get(Setting.DNS_REFRESH),
           events, random);
-      FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned, clock, timers);
+      FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned, clock, timers,
+          values.frozen());
       engine.start();
       return resolver;
     }

@@ -1,12 +1,9 @@
 package io.github.failoverresolver;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import io.github.failoverresolver.internal.config.SettingException;
@@ -14,13 +11,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Reads a resolver configuration file, so that operators can run the readiness report and drills without
@@ -285,8 +280,8 @@ public final class ResolverConfig {
         }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
-            trustStore = pem(at, path(at, l.value()));
-            trustContext = context(at, trustStore);
+            trustStore = Pem.trustStore(at, path(at, l.value()));
+            trustContext = Pem.context(at, trustStore);
           }
         }
         case "tls" -> tls = bool(at, l.value());
@@ -371,35 +366,6 @@ public final class ResolverConfig {
       return Path.of(value);
     } catch (java.nio.file.InvalidPathException e) {
       throw new ConfigException(at + ": '" + value.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
-    }
-  }
-
-  private static KeyStore pem(String at, Path path) {
-    try (InputStream in = Files.newInputStream(path)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      if (i == 0) {
-        throw new ConfigException(at + ": " + path + " holds no PEM certificate");
-      }
-      return ks;
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      throw new ConfigException(at + ": cannot read certificates from " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static SSLContext context(String at, KeyStore trust) {
-    try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new ConfigException(at + ": " + e.getMessage(), e);
     }
   }
 

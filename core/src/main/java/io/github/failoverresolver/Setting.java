@@ -161,6 +161,25 @@ public final class Setting<T> {
     return ALL.stream().filter(s -> s.scope == scope && s.key.equals(key)).findFirst();
   }
 
+  /**
+   * The README's defaults table: one row per setting with its section, file key, builder name, default,
+   * validation and source. A test keeps the README equal to this.
+   */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| section | file key | builder | default | valid | why this default |\n"
+        + "|---|---|---|---|---|---|\n");
+    for (Setting<?> s : ALL) {
+      sb.append("| `[").append(s.scope.section).append("]` | `").append(s.key).append("` | `").append(s.name)
+          .append("` | ").append(s.formatDefault()).append(" | ").append(s.rule.text.isEmpty() ? "true/false"
+              : s.rule.text.replaceFirst("^must (be )?", "")).append(" | ").append(s.source).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private String formatDefault() {
+    return format(defaultValue);
+  }
+
   /** The keys of {@code scope}, for "known:" lists in errors. */
   public static List<String> keys(Scope scope) {
     return ALL.stream().filter(s -> s.scope == scope).map(Setting::key).toList();

@@ -1,5 +1,6 @@
 package io.github.failoverresolver.samples;
 
+import io.github.failoverresolver.ConfigException;
 import io.github.failoverresolver.FailoverResolver;
 import io.github.failoverresolver.ReadinessReport;
 import io.github.failoverresolver.ResolverConfig;
@@ -31,7 +32,13 @@ public final class Doctor {
       if (args[i].equals("--json")) {
         json = true;
       } else if (args[i].equals("--wait") && i + 1 < args.length) {
-        wait = Duration.parse("PT" + args[++i].toUpperCase(java.util.Locale.ROOT));
+        String value = args[++i];
+        try {
+          wait = Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException bad) {
+          err.println("doctor: --wait '" + value + "' is not a duration (like 20s or 2m)");
+          return 2;
+        }
       } else {
         err.println("doctor: unknown argument '" + args[i] + "'");
         return 2;
@@ -41,9 +48,11 @@ public final class Doctor {
     FailoverResolver resolver;
     try {
       resolver = ResolverConfig.load(config).build();
+    } catch (ConfigException e) {
+      err.println("doctor: bad configuration: " + e.getMessage()); // names the file, line and key
+      return 2;
     } catch (IllegalArgumentException e) {
-      err.println("doctor: bad configuration: " + (e.getMessage().startsWith(config.toString()) ? ""
-          : config + ": ") + e.getMessage());
+      err.println("doctor: bad configuration: " + config + ": " + e.getMessage());
       return 2;
     }
     try {

@@ -105,11 +105,12 @@ public final class GrpcDemo {
           .build();
       FailoverNameResolverProvider.use(resolver);
       // Balance is idempotent: let gRPC retry it when its transport breaks under it (the call in flight when
-      // the primary dies); the interceptor's report has ejected the primary before the retry is sent
+      // the primary dies: UNAVAILABLE, or CANCELLED when the dying server resets the stream); the
+      // interceptor's report has ejected the primary before the retry is sent
       Map<String, Object> retry = Map.of("methodConfig", java.util.List.of(Map.of(
           "name", java.util.List.of(Map.of("service", "demo.Payments")),
           "retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.1s", "maxBackoff", "1s",
-              "backoffMultiplier", 2.0, "retryableStatusCodes", java.util.List.of("UNAVAILABLE")))));
+              "backoffMultiplier", 2.0, "retryableStatusCodes", java.util.List.of("UNAVAILABLE", "CANCELLED")))));
       ManagedChannel channel = Grpc.newChannelBuilder("failover:///payments", tls)
           .intercept(FailoverClientInterceptor.of(resolver))
           .defaultServiceConfig(retry)

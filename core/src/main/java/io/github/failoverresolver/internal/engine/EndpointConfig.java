@@ -20,6 +20,17 @@ public record EndpointConfig(String name, int tier, String host, int port, Optio
     Optional<HealthCheck> check, Optional<TlsTrust> tls, Optional<CredentialSource> credential,
     SettingValues settings) {
 
+  /** The value in force of an endpoint setting (the TLS horizons are the trust object's). */
+  public <T> T get(Setting<T> setting) {
+    if (setting == Setting.TLS_WARN_WITHIN && tls.isPresent()) {
+      return setting.cast(tls.get().warnWithin());
+    }
+    if (setting == Setting.TLS_BLOCK_WITHIN && tls.isPresent()) {
+      return setting.cast(tls.get().blockWithin());
+    }
+    return settings.get(setting);
+  }
+
   public Duration interval() {
     return settings.get(Setting.INTERVAL);
   }
