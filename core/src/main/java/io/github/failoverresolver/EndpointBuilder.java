@@ -83,6 +83,15 @@ public final class EndpointBuilder {
     return this;
   }
 
+  /**
+   * Whether an address that carried successful traffic (reported outcomes) within its interval skips its
+   * active probe (default on): clients that already send traffic do not also probe.
+   */
+  public EndpointBuilder passiveFirst(boolean on) {
+    values.set(Setting.PASSIVE_FIRST, on);
+    return this;
+  }
+
   /** Consecutive passing checks that bring an unhealthy address back. */
   public EndpointBuilder healthyThreshold(int n) {
     values.set(Setting.HEALTHY_THRESHOLD, n);

@@ -294,7 +294,10 @@ public final class FailoverResolver implements AutoCloseable {
       return this;
     }
 
-    /** Runs health checks and DNS lookups (blocking I/O); default: a bounded pool of daemon threads. */
+    /**
+     * Runs health checks, trust rounds and DNS lookups (blocking I/O) instead of the resolver's own pools
+     * (default: checks on up to {@code maxConcurrentChecks} threads, trust rounds and DNS on 4 each).
+     */
     public Builder checkExecutor(Executor executor) {
       this.checkExecutor = Objects.requireNonNull(executor, "checkExecutor");
       return this;
@@ -309,6 +312,12 @@ public final class FailoverResolver implements AutoCloseable {
     /** How often endpoint host names are looked up again in the DNS cache (cheap: the cache refreshes ahead). */
     public Builder dnsRefresh(Duration interval) {
       values.set(Setting.DNS_REFRESH, interval);
+      return this;
+    }
+
+    /** How many blocking checks may run at once (default 32); the others wait their turn. */
+    public Builder maxConcurrentChecks(int n) {
+      values.set(Setting.MAX_CONCURRENT_CHECKS, n);
       return this;
     }
 
@@ -351,13 +360,18 @@ public final class FailoverResolver implements AutoCloseable {
 
       OwnedExecutors owned = new OwnedExecutors();
       ScheduledExecutorService timers = owned.timers(scheduler);
-      Executor io = owned.io(checkExecutor);
+      Executor checks = owned.checks(checkExecutor, values.get(Setting.MAX_CONCURRENT_CHECKS));
+      Executor trust = owned.trust(checkExecutor);
+      Executor lookups = owned.dns(checkExecutor);
       Executor loop = owned.loop(controlExecutor);
       EventDispatcher events = events();
-      DnsEngine dnsEngine = new DnsEngine(dnsSettings, clock, timers, io, events, false);
+      // sized from the configured names, so that their A and AAAA answers never evict each other
+      long names = configs.stream().flatMap(c -> c.endpoints().stream()).filter(e -> e.literal().isEmpty())
+          .map(e -> e.host()).distinct().count();
+      DnsEngine dnsEngine = new DnsEngine(dnsSettings, clock, timers, lookups, events, false, 2 * names + 1_000);
       DnsCache cache = DnsCache.wrap(dnsEngine, random);
-      ControlLoop engine = new ControlLoop(configs, clock, timers, io, loop, dnsEngine, values.get(Setting.DNS_REFRESH),
-          events, random);
+      ControlLoop engine = new ControlLoop(configs, clock, timers, checks, trust, lookups, loop, dnsEngine,
+          values.get(Setting.DNS_REFRESH), events, random, values.get(Setting.STARTUP_CHECK_RATE));
       FailoverResolver resolver = new FailoverResolver(engine, cache, dnsEngine, events, owned, clock, timers,
           values.frozen());
       engine.start();

@@ -10,10 +10,19 @@ import java.util.Optional;
  * moment of the control loop. Immutable and typed: reports and tools read its fields (enums, addresses,
  * instants); the {@code String} fields are reasons for people, rendered once, never to be parsed.
  */
-public record ResolverSnapshot(Instant at, List<Service> services) {
+public record ResolverSnapshot(Instant at, List<Service> services, Stats stats) {
   public ResolverSnapshot {
     services = List.copyOf(services);
   }
+
+  /**
+   * What the resolver's own work costs the backends.
+   *
+   * @param probesStarted active probes started since build
+   * @param probesSkipped probes skipped because the address carried successful traffic (passive-first)
+   * @param probesPerSecond probes started per second over the last 10 s
+   */
+  public record Stats(long probesStarted, long probesSkipped, double probesPerSecond) {}
 
   public Optional<Service> service(String name) {
     return services.stream().filter(s -> s.name().equals(name)).findFirst();

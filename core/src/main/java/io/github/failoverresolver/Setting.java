@@ -73,6 +73,11 @@ public final class Setting<T> {
   public static final Setting<Duration> DNS_REFRESH = duration(Scope.RESOLVER, "dns-refresh", "dnsRefresh",
       Duration.ofSeconds(1), Rule.POSITIVE, "endpoint names are re-read from the DNS cache (a hit; it refreshes ahead)");
 
+  public static final Setting<Integer> MAX_CONCURRENT_CHECKS = integer(Scope.RESOLVER, "max-concurrent-checks",
+      "maxConcurrentChecks", 32, 1, "bounds blocking check threads; more checks wait their turn, never fail for it");
+  public static final Setting<Integer> STARTUP_CHECK_RATE = integer(Scope.RESOLVER, "startup-check-rate",
+      "startupCheckRate", 2_000, 1, "first checks per second at build(): more endpoints than this are spread over one interval");
+
   // ---- [service NAME] -------------------------------------------------------------------------
   public static final Setting<Integer> MIN_ELIGIBLE = integer(Scope.SERVICE, "min-eligible", "minEligible", 1, 1,
       "a tier serves while it has this many eligible addresses");
@@ -113,6 +118,8 @@ public final class Setting<T> {
       "healthyThreshold", 2, 1, "Envoy's usual value; at start-up one pass suffices, as in Envoy");
   public static final Setting<Integer> UNHEALTHY_THRESHOLD = integer(Scope.ENDPOINT, "unhealthy-threshold",
       "unhealthyThreshold", 1, 1, "failing over is cheap, serving errors is not");
+  public static final Setting<Boolean> PASSIVE_FIRST = bool(Scope.ENDPOINT, "passive-first", "passiveFirst", true,
+      "an address with successful traffic within its interval skips its probe (envoy #10498's n x m probe storms)");
   public static final Setting<Duration> TLS_WARN_WITHIN = duration(Scope.ENDPOINT, "tls-warn-within", "tls.warnWithin",
       Duration.ofDays(14), Rule.NOT_NEGATIVE, "certificates are renewed ~30 days ahead; 14 days left means renewal failed");
   public static final Setting<Duration> TLS_BLOCK_WITHIN = duration(Scope.ENDPOINT, "tls-block-within",

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,8 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class OwnedExecutors implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OwnedExecutors.class);
-  /** A hung check holds one thread (and its address gets no second one: checks never overlap). */
-  public static final int CHECK_THREADS = 32;
+  /** Trust rounds: a hung credential source holds one thread; its endpoint is blocked after a bound. */
+  public static final int TRUST_THREADS = 4;
+  /** Endpoint name lookups and the cache's background refreshes. */
+  public static final int DNS_THREADS = 4;
 
   private final List<ExecutorService> owned = new ArrayList<>();
 
@@ -35,13 +36,28 @@ public final class OwnedExecutors implements AutoCloseable {
     return s;
   }
 
-  /** {@code given}, or a bounded pool for blocking I/O (checks, trust rounds, DNS); refuses when full. */
-  public synchronized Executor io(Executor given) {
-    if (given != null) {
-      return given;
-    }
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, CHECK_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        new DaemonThreads("check"), new ThreadPoolExecutor.AbortPolicy());
+  /**
+   * {@code given}, or a pool of at most {@code threads} for active checks; more checks wait in its queue
+   * (each address has at most one check pending, so the queue is bounded by the addresses).
+   */
+  public synchronized Executor checks(Executor given, int threads) {
+    return given != null ? given : pool("check", threads, Integer.MAX_VALUE);
+  }
+
+  /** {@code given}, or a small pool for trust rounds (credential sources are user code and may hang). */
+  public synchronized Executor trust(Executor given) {
+    return given != null ? given : pool("trust", TRUST_THREADS, Integer.MAX_VALUE);
+  }
+
+  /** {@code given}, or a small pool for DNS lookups and refreshes; a full queue drops a refresh, never a check. */
+  public synchronized Executor dns(Executor given) {
+    return given != null ? given : pool("dns", DNS_THREADS, 10_000);
+  }
+
+  private ThreadPoolExecutor pool(String role, int threads, int queue) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(queue), new DaemonThreads(role), new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
     owned.add(pool);
     return pool;
   }

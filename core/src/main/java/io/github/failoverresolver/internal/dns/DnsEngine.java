@@ -99,6 +99,12 @@ public final class DnsEngine {
    */
   public DnsEngine(DnsSettings settings, Clock clock, ScheduledExecutorService scheduler, Executor executor,
       EventDispatcher events, boolean ownEvents) {
+    this(settings, clock, scheduler, executor, events, ownEvents, 0);
+  }
+
+  /** @param minimumEntries the cache holds at least this many answers (A and AAAA of every endpoint name) */
+  public DnsEngine(DnsSettings settings, Clock clock, ScheduledExecutorService scheduler, Executor executor,
+      EventDispatcher events, boolean ownEvents, long minimumEntries) {
     this.settings = settings;
     this.clock = clock;
     this.events = events;
@@ -107,7 +113,7 @@ public final class DnsEngine {
         clock, sent, settings.dnssecZones());
     this.resolution = new NameResolution(client, settings.maxCnameChain());
     this.cache = Caffeine.newBuilder()
-        .maximumSize(settings.maxEntries())
+        .maximumSize(Math.max(settings.maxEntries(), minimumEntries))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run) // no borrowed ForkJoinPool threads
         .expireAfter(new Expiry<Key, Entry>() {

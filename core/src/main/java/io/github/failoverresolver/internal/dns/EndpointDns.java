@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Keeps an endpoint's host name resolved: looks up A and AAAA through the DNS cache off the control loop,
- * hands the answer to the loop, and looks again after the refresh interval (a cache hit while the cache
- * refreshes ahead). Used only from the control loop.
+ * Keeps endpoints' host names resolved: one timer and one lookup per name (endpoints that share a name
+ * share them), A and AAAA through the DNS cache off the control loop, the answer handed to the loop, and
+ * the next lookup when the answer's TTL calls for it (halfway to its expiry, so the cache refreshes it
+ * ahead), never sooner than the refresh interval. Used only from the control loop.
  */
 public final class EndpointDns {
   private final DnsEngine dns;
@@ -27,11 +28,28 @@ public final class EndpointDns {
   private final Executor loop;
   private final Duration refresh;
 
-  /** One endpoint's lookups; owned by the control loop. */
+  /** One endpoint's subscription to its name's lookups; owned by the control loop. */
   public static final class Slot {
     boolean stopped;
-    ScheduledFuture<?> next;
+    Name name;
   }
+
+  /** One host name: one timer and one lookup, whatever the number of endpoints that share it. */
+  private static final class Name {
+    final String host;
+    final java.util.List<Slot> slots = new ArrayList<>();
+    final java.util.Map<Slot, Consumer<Answer>> consumers = new java.util.LinkedHashMap<>();
+    ScheduledFuture<?> next;
+    boolean inFlight;
+    Answer last;
+
+    Name(String host) {
+      this.host = host;
+    }
+  }
+
+  private final java.util.Map<String, Name> names = new java.util.HashMap<>();
+  private final java.time.Clock clock;
 
   /**
    * What one round of lookups found.
@@ -48,51 +66,89 @@ public final class EndpointDns {
     }
   }
 
-  public EndpointDns(DnsEngine dns, ScheduledExecutorService timers, Executor io, Executor loop, Duration refresh) {
+  public EndpointDns(DnsEngine dns, ScheduledExecutorService timers, Executor io, Executor loop, Duration refresh,
+      java.time.Clock clock) {
     this.dns = dns;
     this.timers = timers;
     this.io = io;
     this.loop = loop;
     this.refresh = refresh;
+    this.clock = clock;
   }
 
   public DnsEngine engine() {
     return dns;
   }
 
-  /** Resolves {@code host} now and then every refresh interval; {@code onAnswer} runs on the loop. */
+  /**
+   * Keeps {@code host} resolved for one endpoint: {@code onAnswer} runs on the loop with each answer (at once
+   * with the last one, when another endpoint already watches the name).
+   */
   public void start(Slot slot, String host, Consumer<Answer> onAnswer) {
-    if (slot.stopped) {
-      return;
-    }
-    try {
-      io.execute(() -> {
-        Answer a = lookup(host);
-        loop.execute(() -> {
-          if (!slot.stopped) {
-            onAnswer.accept(a);
-            again(slot, host, onAnswer);
-          }
-        });
-      });
-    } catch (RejectedExecutionException busy) {
-      again(slot, host, onAnswer); // no thread now: the last answer stands, try at the next refresh
+    Name name = names.computeIfAbsent(host, Name::new);
+    slot.name = name;
+    name.consumers.put(slot, onAnswer);
+    if (name.last != null) {
+      onAnswer.accept(name.last);
+    } else if (!name.inFlight && name.next == null) {
+      lookUp(name);
     }
   }
 
   public void stop(Slot slot) {
     slot.stopped = true;
-    if (slot.next != null) {
-      slot.next.cancel(false);
+    Name name = slot.name;
+    if (name != null) {
+      name.consumers.remove(slot);
+      if (name.consumers.isEmpty()) {
+        if (name.next != null) {
+          name.next.cancel(false);
+        }
+        names.remove(name.host);
+      }
     }
   }
 
-  private void again(Slot slot, String host, Consumer<Answer> onAnswer) {
+  private void lookUp(Name name) {
+    name.next = null;
+    name.inFlight = true;
     try {
-      slot.next = timers.schedule(() -> loop.execute(() -> start(slot, host, onAnswer)), refresh.toMillis(),
-          TimeUnit.MILLISECONDS);
+      io.execute(() -> {
+        Answer a = lookup(name.host);
+        loop.execute(() -> {
+          name.inFlight = false;
+          if (name.consumers.isEmpty()) {
+            return;
+          }
+          name.last = a;
+          java.util.List.copyOf(name.consumers.values()).forEach(c -> c.accept(a));
+          again(name, a);
+        });
+      });
+    } catch (RejectedExecutionException busy) {
+      name.inFlight = false;
+      again(name, name.last); // no thread now: the last answer stands, try again later
+    }
+  }
+
+  /**
+   * The next lookup: halfway to the answer's expiry (a cache hit that lets the cache refresh ahead), at least
+   * the refresh interval later; soon again after a failure.
+   */
+  private void again(Name name, Answer last) {
+    long delay = refresh.toMillis();
+    if (last != null && !last.failed() && last.freshUntil() != Long.MAX_VALUE) {
+      long maxDelay = dns.settings().maxTtl().toMillis();
+      delay = Math.min(Math.max(delay, (last.freshUntil() - clock.millis()) / 2), Math.max(delay, maxDelay));
+    }
+    try {
+      name.next = timers.schedule(() -> loop.execute(() -> {
+        if (!name.consumers.isEmpty() && !name.inFlight) {
+          lookUp(name);
+        }
+      }), delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closed) {
-      slot.stopped = true;
+      name.next = null;
     }
   }
 

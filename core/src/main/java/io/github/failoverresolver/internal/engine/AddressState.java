@@ -15,8 +15,13 @@ final class AddressState {
   static final TlsInspector.CertVerdict NOT_INSPECTED = new TlsInspector.CertVerdict(
       Verdict.unknown("not inspected yet"), Optional.empty(), Optional.empty(), Optional.empty());
 
+  final EndpointState endpoint;
   final InetSocketAddress address;
   final String label;
+  /** When it last carried successful traffic (clock millis); written by callers of report, read by checks. */
+  volatile long lastSuccess = Long.MIN_VALUE / 2;
+  /** Reported failures are counted: a success report then needs the loop to reset them. */
+  volatile boolean failuresPending;
   final CheckScheduler.Slot check = new CheckScheduler.Slot();
   HealthCounters health;
   Ejection ejection = Ejection.NONE;
@@ -26,7 +31,8 @@ final class AddressState {
   /** DNS no longer names it: it serves only until its replacements have their first verdict. */
   boolean retiring;
 
-  AddressState(InetSocketAddress address, boolean checked) {
+  AddressState(EndpointState endpoint, InetSocketAddress address, boolean checked) {
+    this.endpoint = endpoint;
     this.address = address;
     this.label = ResolverSnapshot.Address.label(address);
     this.health = HealthCounters.initial(checked);

@@ -50,18 +50,28 @@ public final class ControlLoop {
   private final EventDispatcher events;
   private final Narrator narrator;
   private final Inputs inputs;
+  private final int startupCheckRate;
   private final Map<String, ServiceState> services;
+  /** The services in configured order (snapshots, start-up). */
+  private final List<ServiceState> order;
   private final Map<String, List<ServiceState>> byHost;
+  private final AddressIndex index = new AddressIndex();
   private volatile boolean closed;
 
-  public ControlLoop(List<ServiceConfig> configs, Clock clock, ScheduledExecutorService timers, Executor io,
-      Executor controlDelegate, DnsEngine dns, java.time.Duration dnsRefresh, EventDispatcher events,
-      java.util.random.RandomGenerator random) {
+  /**
+   * @param checks runs active checks (bounded; may queue)
+   * @param trust runs trust rounds (credential sources: user code; certificate fetches)
+   * @param dnsLookups runs endpoint name lookups
+   */
+  public ControlLoop(List<ServiceConfig> configs, Clock clock, ScheduledExecutorService timers, Executor checks,
+      Executor trust, Executor dnsLookups, Executor controlDelegate, DnsEngine dns, java.time.Duration dnsRefresh,
+      EventDispatcher events, java.util.random.RandomGenerator random, int startupCheckRate) {
     this.clock = clock;
     this.timers = timers;
     this.control = new SerialExecutor(controlDelegate);
     this.events = events;
     this.narrator = new Narrator(events, clock);
+    this.startupCheckRate = startupCheckRate;
     Map<String, ServiceState> s = new LinkedHashMap<>();
     Map<String, Set<ServiceState>> hosts = new HashMap<>();
     for (ServiceConfig c : configs) {
@@ -72,21 +82,32 @@ public final class ControlLoop {
       }
       s.put(c.name(), state);
     }
-    this.services = Map.copyOf(s);
-    Map<String, List<ServiceState>> index = new HashMap<>();
-    hosts.forEach((h, set) -> index.put(h, List.copyOf(set)));
-    this.byHost = Map.copyOf(index);
-    this.inputs = new Inputs(this, clock, narrator, new CheckScheduler(timers, io, control, random),
-        new TrustRounds(timers, io, control, clock), new EndpointDns(dns, timers, io, control, dnsRefresh));
+    // HashMap (hash spreading, chained buckets), not Map.copyOf: names like svc-123 cluster under linear probing
+    this.services = java.util.Collections.unmodifiableMap(new HashMap<>(s));
+    this.order = List.copyOf(s.values());
+    Map<String, List<ServiceState>> byHostName = new HashMap<>();
+    hosts.forEach((h, set) -> byHostName.put(h, List.copyOf(set)));
+    this.byHost = java.util.Collections.unmodifiableMap(byHostName);
+    this.inputs = new Inputs(this, clock, narrator, new CheckScheduler(timers, checks, control, random, clock),
+        new TrustRounds(timers, trust, control, clock), new EndpointDns(dns, timers, dnsLookups, control, dnsRefresh, clock),
+        index, random);
   }
 
   /** Starts resolving and checking every endpoint. */
   public void start() {
     control.execute(() -> {
-      for (ServiceState s : services.values()) {
+      long endpoints = order.stream().mapToLong(s -> s.endpoints.size()).sum();
+      long shortestInterval = order.stream().flatMap(s -> s.endpoints.stream())
+          .mapToLong(e -> e.cfg.interval().toMillis()).min().orElse(0);
+      // a start-up of more endpoints than one second's rate is spread over at most one interval; a smaller
+      // one is not spread at all (the bounded check pool queues it)
+      inputs.startupSpread(endpoints <= startupCheckRate ? 0
+          : Math.min(shortestInterval, endpoints * 1000 / startupCheckRate));
+      for (ServiceState s : order) {
         s.endpoints.forEach(inputs::start);
         decide(s);
       }
+      inputs.startupSpread(0);
     });
   }
 
@@ -148,7 +169,9 @@ public final class ControlLoop {
   }
 
   public Set<String> serviceNames() {
-    return services.keySet();
+    Set<String> names = new LinkedHashSet<>();
+    order.forEach(s -> names.add(s.cfg.name()));
+    return java.util.Collections.unmodifiableSet(names);
   }
 
   public ServiceConfig config(String service) {
@@ -164,20 +187,40 @@ public final class ControlLoop {
    */
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     target.ifPresent(t -> service(t.service()));
-    Runnable apply = () -> {
-      for (ServiceState s : target.map(t -> List.of(service(t.service()))).orElse(List.copyOf(services.values()))) {
-        for (EndpointState ep : s.endpoints) {
-          AddressState a = ep.addresses.get(address);
-          if (a != null && target.map(t -> t.endpoint().equals(ep.cfg.name())).orElse(true)) {
-            inputs.outcome(ep, a, outcome);
+    AddressState[] found = index.get(address);
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      // decided on the caller's thread: a success on an address with no failures counted needs no loop work
+      long now = clock.millis();
+      boolean work = false;
+      for (AddressState a : found) {
+        if (matches(target, a)) {
+          if (a.lastSuccess != now) {
+            a.lastSuccess = now;
           }
+          work |= a.failuresPending;
         }
       }
-    };
-    if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      control.execute(apply);
-    } else {
-      call(apply);
+      if (work) {
+        control.execute(() -> apply(target, address, outcome));
+      }
+      return;
+    }
+    if (found.length > 0) {
+      call(() -> apply(target, address, outcome));
+    }
+  }
+
+  private static boolean matches(Optional<Target> target, AddressState a) {
+    return target.isEmpty() || (target.get().endpoint().equals(a.endpoint.cfg.name())
+        && target.get().service().equals(a.endpoint.service.cfg.name()));
+  }
+
+  /** On the loop: applies an outcome to the current addresses at {@code address} (the index may have moved). */
+  private void apply(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    for (AddressState a : index.get(address)) {
+      if (matches(target, a) && a.endpoint.addresses.get(address) == a) {
+        inputs.outcome(a.endpoint, a, outcome);
+      }
     }
   }
 
@@ -245,7 +288,7 @@ public final class ControlLoop {
   }
 
   public ResolverSnapshot snapshot() {
-    return call(() -> Snapshots.of(services.values(), clock.millis()));
+    return call(() -> Snapshots.of(order, clock.millis(), inputs.checks()));
   }
 
   // ---- decide and publish ---------------------------------------------------------------------
@@ -314,7 +357,7 @@ public final class ControlLoop {
   public void close() {
     closed = true;
     call(() -> {
-      for (ServiceState s : services.values()) {
+      for (ServiceState s : order) {
         if (s.decideAgain != null) {
           s.decideAgain.cancel(false);
         }

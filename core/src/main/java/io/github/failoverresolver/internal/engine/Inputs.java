@@ -38,14 +38,30 @@ final class Inputs {
   private final CheckScheduler checks;
   private final TrustRounds trust;
   private final EndpointDns dns;
+  private final AddressIndex index;
+  private final java.util.random.RandomGenerator random;
+  /** While starting: first checks are spread over this long (0 afterwards: new addresses are checked at once). */
+  private long startupSpreadMs;
 
-  Inputs(ControlLoop loop, Clock clock, Narrator narrator, CheckScheduler checks, TrustRounds trust, EndpointDns dns) {
+  Inputs(ControlLoop loop, Clock clock, Narrator narrator, CheckScheduler checks, TrustRounds trust, EndpointDns dns,
+      AddressIndex index, java.util.random.RandomGenerator random) {
     this.loop = loop;
     this.clock = clock;
     this.narrator = narrator;
     this.checks = checks;
     this.trust = trust;
     this.dns = dns;
+    this.index = index;
+    this.random = random;
+  }
+
+  /** Spreads the first checks of the endpoints started next over {@code ms}; 0 ends the start-up. */
+  void startupSpread(long ms) {
+    this.startupSpreadMs = ms;
+  }
+
+  CheckScheduler checks() {
+    return checks;
   }
 
   void start(EndpointState ep) {
@@ -62,7 +78,10 @@ final class Inputs {
   void stop(EndpointState ep) {
     dns.stop(ep.dnsSlot);
     trust.stop(ep.trustSlot);
-    ep.addresses.values().forEach(a -> checks.stop(a.check));
+    ep.addresses.values().forEach(a -> {
+      checks.stop(a.check);
+      index.remove(a);
+    });
   }
 
   // ---- DNS ------------------------------------------------------------------------------------
@@ -76,11 +95,14 @@ final class Inputs {
       ep.dns = new ResolverSnapshot.Dns(a.stale() ? DnsStatus.STALE : DnsStatus.RESOLVED, a.provider(),
           Optional.empty(), a.note());
       ep.keepUntil = a.freshUntil() + dns.engine().settings().maxStale().toMillis();
-      setAddresses(ep, a.addresses());
+      if (!setAddresses(ep, a.addresses())) {
+        return; // the same addresses: nothing a decision reads has changed
+      }
     } else if (now < ep.keepUntil) {
       Instant until = Instant.ofEpochMilli(ep.keepUntil);
       ep.dns = new ResolverSnapshot.Dns(DnsStatus.KEPT, ep.dns.provider(), Optional.of(until),
           a.note() + "; keeping the last answer until " + until);
+      return;
     } else {
       ep.dns = new ResolverSnapshot.Dns(DnsStatus.FAILED, Optional.empty(), Optional.empty(), a.note());
       setAddresses(ep, List.of());
@@ -91,11 +113,17 @@ final class Inputs {
   /**
    * Applies a new set of addresses. Make before break: an address DNS no longer names stays, retiring,
    * while it is eligible and a replacement still waits for its first verdict ({@link Retirement}).
+   *
+   * @return whether the endpoint's addresses changed
    */
-  private void setAddresses(EndpointState ep, List<InetAddress> found) {
+  private boolean setAddresses(EndpointState ep, List<InetAddress> found) {
     Set<InetSocketAddress> wanted = new LinkedHashSet<>();
     for (InetAddress a : found) {
       wanted.add(new InetSocketAddress(a, ep.cfg.port()));
+    }
+    if (ep.addresses.keySet().equals(wanted) && List.copyOf(ep.addresses.keySet()).equals(List.copyOf(wanted))
+        && ep.addresses.values().stream().noneMatch(a -> a.retiring)) {
+      return false;
     }
     Set<InetSocketAddress> eligibleNow = Retirement.eligibleNow(ep);
     LinkedHashMap<InetSocketAddress, AddressState> next = new LinkedHashMap<>();
@@ -103,8 +131,9 @@ final class Inputs {
     for (InetSocketAddress w : wanted) {
       AddressState a = ep.addresses.get(w);
       if (a == null) {
-        a = new AddressState(w, ep.cfg.check().isPresent());
+        a = new AddressState(ep, w, ep.cfg.check().isPresent());
         newcomers = true;
+        index.add(a);
         startCheck(ep, a);
       }
       a.retiring = false;
@@ -119,6 +148,7 @@ final class Inputs {
         next.put(old.address, old);
       } else {
         checks.stop(old.check);
+        index.remove(old);
       }
     }
     ep.addresses.clear();
@@ -126,10 +156,12 @@ final class Inputs {
     if (newcomers && ep.cfg.tls().isPresent()) {
       trustRound(ep); // a new address is inspected before it is used
     }
+    return true;
   }
 
   void retire(EndpointState ep, AddressState a) {
     checks.stop(a.check);
+    index.remove(a);
     ep.addresses.remove(a.address);
   }
 
@@ -140,9 +172,11 @@ final class Inputs {
       return;
     }
     HealthCheck.Context context = new HealthCheck.Context(a.address, ep.cfg.host(), ep.cfg.port(), ep.cfg.timeout());
+    boolean passiveFirst = ep.cfg.get(Setting.PASSIVE_FIRST);
     CheckScheduler.Plan plan = new CheckScheduler.Plan(ep.cfg.check().get(), context, ep.cfg.interval(),
-        ep.cfg.jitter());
-    checks.start(a.check, plan, (healthy, detail) -> onCheck(ep, a, healthy, detail));
+        ep.cfg.jitter(), passiveFirst ? () -> a.lastSuccess : () -> Long.MIN_VALUE / 2);
+    long first = startupSpreadMs > 0 ? random.nextLong(startupSpreadMs) : 0;
+    checks.start(a.check, plan, first, (healthy, detail) -> onCheck(ep, a, healthy, detail));
   }
 
   private void onCheck(EndpointState ep, AddressState a, boolean healthy, String detail) {
@@ -154,7 +188,8 @@ final class Inputs {
     a.lastChecked = now;
     ResolverSnapshot.Health before = a.health.health();
     a.health = a.health.onCheck(healthy, ep.cfg.healthyThreshold(), ep.cfg.unhealthyThreshold());
-    if (healthy && a.ejection.ejected(now)) {
+    boolean ejectionEnded = healthy && a.ejection.ejected(now);
+    if (ejectionEnded) {
       a.ejection = a.ejection.endedEarly(now); // as Envoy does by default: a passing check ends an ejection
       if (before == ResolverSnapshot.Health.HEALTHY) {
         narrator.addressUp(ep, a, "ejection ended early: " + detail);
@@ -167,7 +202,9 @@ final class Inputs {
         narrator.addressDown(ep, a, detail);
       }
     }
-    loop.decide(ep.service);
+    if (ejectionEnded || a.health.health() != before) {
+      loop.decide(ep.service); // a result that changes no eligibility publishes nothing
+    }
   }
 
   // ---- trust ----------------------------------------------------------------------------------
@@ -201,10 +238,12 @@ final class Inputs {
     if (loop.closed()) {
       return;
     }
+    boolean changed = false;
     if (cred.isPresent()) {
       CredentialJudge.Judged j = cred.get();
       String what = "credential " + j.handle().map(h -> h.id()).orElse("of " + ep.cfg.name());
       narrator.trust(ep, what, ep.credential, j.verdict());
+      changed |= ep.credential.status() != j.verdict().status() || !ep.fingerprint.equals(j.fingerprint());
       ep.credential = j.verdict();
       ep.handle = j.handle();
       ep.fingerprint = j.fingerprint();
@@ -220,14 +259,18 @@ final class Inputs {
         continue; // unreachable now: health decides; the last verdict on the certificate stands
       }
       narrator.trust(ep, "certificate of " + a.label, a.tls.verdict(), v.verdict());
+      changed |= a.tls.verdict().status() != v.verdict().status() || !a.tls.leafSha256().equals(v.leafSha256());
       a.tls = v;
     }
-    sharedCredentials(ep.service);
-    loop.decide(ep.service);
+    changed |= sharedCredentials(ep.service);
+    if (changed) {
+      loop.decide(ep.service); // verdicts that change nothing publish nothing
+    }
   }
 
-  /** Marks each endpoint whose secret equals that of an endpoint in a better tier. */
-  private void sharedCredentials(ServiceState s) {
+  /** Marks each endpoint whose secret equals that of an endpoint in a better tier; true if a mark changed. */
+  private boolean sharedCredentials(ServiceState s) {
+    boolean changed = false;
     Map<String, List<EndpointState>> byFingerprint = new HashMap<>();
     for (EndpointState ep : s.endpoints) {
       ep.fingerprint.ifPresent(fp -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(ep));
@@ -239,8 +282,10 @@ final class Inputs {
       if (shared && !ep.shared) {
         narrator.shared(s, same.stream().map(e -> e.cfg.name()).toList(), ep.handle.map(h -> h.fingerprint()).orElse(""));
       }
+      changed |= ep.shared != shared;
       ep.shared = shared;
     }
+    return changed;
   }
 
   // ---- passive outcomes -----------------------------------------------------------------------
@@ -248,6 +293,7 @@ final class Inputs {
   void outcome(EndpointState ep, AddressState a, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
       a.ejection = a.ejection.onSuccess();
+      a.failuresPending = false;
       return;
     }
     ServiceConfig cfg = ep.service.cfg;
@@ -256,6 +302,7 @@ final class Inputs {
     a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, new Ejection.Rule(
         cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
         cfg.get(Setting.BASE_EJECTION).toMillis(), cfg.get(Setting.MAX_EJECTION).toMillis()));
+    a.failuresPending = a.ejection.failures() > 0 || a.ejection.connectFailures() > 0;
     if (wasEjected || !a.ejection.ejected(now)) {
       return;
     }

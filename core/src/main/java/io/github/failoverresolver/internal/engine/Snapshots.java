@@ -2,6 +2,7 @@ package io.github.failoverresolver.internal.engine;
 
 import io.github.failoverresolver.CredentialHandle;
 import io.github.failoverresolver.ResolverSnapshot;
+import io.github.failoverresolver.internal.health.CheckScheduler;
 import io.github.failoverresolver.internal.policy.EndpointVerdict;
 import io.github.failoverresolver.internal.trust.TlsInspector;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.Optional;
 final class Snapshots {
   private Snapshots() {}
 
-  static ResolverSnapshot of(Collection<ServiceState> services, long now) {
+  static ResolverSnapshot of(Collection<ServiceState> services, long now, CheckScheduler checks) {
     List<ResolverSnapshot.Service> out = new ArrayList<>();
     for (ServiceState s : services) {
       List<ResolverSnapshot.Endpoint> eps = new ArrayList<>();
@@ -42,7 +43,8 @@ final class Snapshots {
       out.add(new ResolverSnapshot.Service(s.cfg.name(), s.memory.activeTier(), s.memory.panic(), s.table.generation,
           s.reason, pin, eps));
     }
-    return new ResolverSnapshot(Instant.ofEpochMilli(now), out);
+    return new ResolverSnapshot(Instant.ofEpochMilli(now), out, new ResolverSnapshot.Stats(checks.probesStarted(),
+        checks.probesSkipped(), checks.probesPerSecond(now)));
   }
 
   private static ResolverSnapshot.Tls tls(TlsInspector.CertVerdict c, boolean inspected) {

@@ -1,50 +1,75 @@
 package io.github.failoverresolver.internal.health;
 
 import io.github.failoverresolver.HealthCheck;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs each address's active check on a jittered schedule: never two at once for one address, a hung
- * check times out on its own timer, and a check that finds no free thread is deferred, never counted as
- * failed (the library's own trouble is not the address's health). Results are delivered on the control
- * loop. Used only from the control loop.
+ * Runs each address's active check on a jittered schedule. A check waits for a thread of its bounded
+ * executor (queued, never failed for the lack of one: the library's own trouble is not the address's
+ * health); its timeout runs from when it starts, not from when it was queued; two never run at once for
+ * one address, and one still running at its next turn is hung and counts as failed. An address that
+ * carried successful traffic within its interval skips its probe (passive-first). Results are delivered on
+ * the control loop. Used only from the control loop, except {@link #probesStarted()} and the like.
  */
 public final class CheckScheduler {
-  private static final long DEFER_MS = 250;
-
   private final ScheduledExecutorService timers;
   private final Executor io;
   private final Executor loop;
   private final RandomGenerator random;
+  private final Clock clock;
+  private final LongAdder started = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  /** Probes queued per clock second, for the last 10 s (written on the loop, read by snapshots). */
+  private final long[] perSecond = new long[10];
+  private final long[] second = new long[10];
 
-  /** One address's schedule; owned by the control loop. */
+  /** One address's schedule; owned by the control loop (but {@code started}, written by the check thread). */
   public static final class Slot {
     long token;
-    boolean running;
+    boolean pending; // queued or running
+    volatile boolean running; // a thread has started it
     boolean stopped;
     ScheduledFuture<?> next;
   }
 
-  /** What to check and how often. */
-  public record Plan(HealthCheck check, HealthCheck.Context context, Duration interval, double jitter) {}
+  /**
+   * What to check and how often.
+   *
+   * @param lastSuccess when the address last carried successful traffic (clock millis), for passive-first
+   *     probing; {@code Long.MIN_VALUE} when never, or when passive-first is off
+   */
+  public record Plan(HealthCheck check, HealthCheck.Context context, Duration interval, double jitter,
+      LongSupplier lastSuccess) {}
 
-  public CheckScheduler(ScheduledExecutorService timers, Executor io, Executor loop, RandomGenerator random) {
+  public CheckScheduler(ScheduledExecutorService timers, Executor io, Executor loop, RandomGenerator random,
+      Clock clock) {
     this.timers = timers;
     this.io = io;
     this.loop = loop;
     this.random = random;
+    this.clock = clock;
   }
 
-  /** Checks now, then on schedule; {@code result} gets (healthy, detail) on the loop. */
-  public void start(Slot slot, Plan plan, BiConsumer<Boolean, String> result) {
-    run(slot, plan, result);
+  /**
+   * Starts checking: the first check after {@code firstDelayMs} (spreading a large start-up over time),
+   * then on schedule; {@code result} gets (healthy, detail) on the loop.
+   */
+  public void start(Slot slot, Plan plan, long firstDelayMs, BiConsumer<Boolean, String> result) {
+    if (firstDelayMs <= 0) {
+      run(slot, plan, result);
+    } else {
+      schedule(slot, plan, result, firstDelayMs);
+    }
   }
 
   public void stop(Slot slot) {
@@ -55,45 +80,87 @@ public final class CheckScheduler {
     }
   }
 
+  /** Probes started so far. */
+  public long probesStarted() {
+    return started.sum();
+  }
+
+  /** Probes skipped because the address carried successful traffic within its interval. */
+  public long probesSkipped() {
+    return skipped.sum();
+  }
+
+  /** Probes per second over the 10 s before {@code now}'s second. */
+  public synchronized double probesPerSecond(long now) {
+    long current = Math.floorDiv(now, 1000);
+    long sum = 0;
+    for (int i = 0; i < perSecond.length; i++) {
+      if (second[i] < current && second[i] >= current - perSecond.length) {
+        sum += perSecond[i];
+      }
+    }
+    return sum / (double) perSecond.length;
+  }
+
+  private synchronized void counted(long now) {
+    long s = Math.floorDiv(now, 1000);
+    int i = (int) Math.floorMod(s, (long) perSecond.length);
+    if (second[i] != s) {
+      second[i] = s;
+      perSecond[i] = 0;
+    }
+    perSecond[i]++;
+  }
+
   private void run(Slot slot, Plan plan, BiConsumer<Boolean, String> result) {
     if (slot.stopped) {
       return;
     }
     long timeoutMs = plan.context().timeout().toMillis();
-    if (slot.running) {
-      // the previous check is still hung: never overlap, count the round as failed
-      result.accept(false, "previous check still running after its " + timeoutMs + " ms timeout (hung)");
+    if (slot.pending) {
+      if (slot.running) {
+        // started and still running at its next turn: hung (its timeout already counted it once)
+        result.accept(false, "previous check still running after its " + timeoutMs + " ms timeout (hung)");
+      } // else still waiting for a thread: nothing is concluded about the address
       schedule(slot, plan, result, delay(plan));
       return;
     }
+    long now = clock.millis();
+    if (now - plan.lastSuccess().getAsLong() < plan.interval().toMillis()) {
+      skipped.increment(); // real traffic succeeded within the interval: that is the evidence
+      schedule(slot, plan, result, delay(plan));
+      return;
+    }
+    counted(now);
     long token = ++slot.token;
-    slot.running = true;
-    ScheduledFuture<?> timeout = timers.schedule(() -> loop.execute(() -> {
-      if (slot.token == token && slot.running && !slot.stopped) {
-        slot.token++; // a late result of this round is ignored
-        result.accept(false, "check timed out after " + timeoutMs + " ms");
-        schedule(slot, plan, result, delay(plan));
-      }
-    }), timeoutMs, TimeUnit.MILLISECONDS);
+    slot.pending = true;
+    slot.running = false;
     try {
       io.execute(() -> {
+        slot.running = true;
+        started.increment();
+        ScheduledFuture<?> timeout = timers.schedule(() -> loop.execute(() -> {
+          if (slot.token == token && slot.pending && !slot.stopped) {
+            slot.token++; // a late result of this round is ignored; the slot stays pending until it returns
+            result.accept(false, "check timed out after " + timeoutMs + " ms");
+            schedule(slot, plan, result, delay(plan));
+          }
+        }), timeoutMs, TimeUnit.MILLISECONDS);
         HealthCheck.Result r = call(plan);
+        timeout.cancel(false);
         loop.execute(() -> {
-          boolean current = slot.token == token;
+          slot.pending = false;
           slot.running = false;
-          if (current && !slot.stopped) {
-            timeout.cancel(false);
+          if (slot.token == token && !slot.stopped) {
             result.accept(r.healthy(), r.detail());
             schedule(slot, plan, result, delay(plan));
           }
         });
       });
-    } catch (RejectedExecutionException busy) {
-      // no thread free: the check is deferred, and nothing is concluded about the address
-      timeout.cancel(false);
-      slot.running = false;
-      slot.token++;
-      schedule(slot, plan, result, Math.min(DEFER_MS, plan.interval().toMillis()));
+    } catch (RejectedExecutionException full) {
+      // no room even to queue (or closing): try again at the next turn, concluding nothing
+      slot.pending = false;
+      schedule(slot, plan, result, delay(plan));
     }
   }
 
