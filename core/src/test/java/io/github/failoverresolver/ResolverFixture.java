@@ -38,15 +38,18 @@ public final class ResolverFixture implements AutoCloseable {
     return start(services, b -> b, time);
   }
 
+  /** @param checks runs checks, trust rounds and lookups; null for the resolver's own bounded pools */
   public FailoverResolver start(Consumer<FailoverResolver.Builder> services, UnaryOperator<FailoverResolver.Builder> more,
       Executor checks) {
     FailoverResolver.Builder b = FailoverResolver.builder()
         .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns.hostAndPort()))
             .queryTimeout(Duration.ofMillis(500)).build())
         .clock(time.clock())
-        .scheduler(time)
-        .checkExecutor(checks)
-        .controlExecutor(Runnable::run)
+        .scheduler(time);
+    if (checks != null) {
+      b.checkExecutor(checks);
+    }
+    b.controlExecutor(Runnable::run)
         .listenerExecutor(Runnable::run)
         .random(new java.util.Random(7))
         .listener(events::add);
