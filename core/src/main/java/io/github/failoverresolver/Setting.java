@@ -119,7 +119,7 @@ public final class Setting<T> {
   public static final Setting<Integer> UNHEALTHY_THRESHOLD = integer(Scope.ENDPOINT, "unhealthy-threshold",
       "unhealthyThreshold", 1, 1, "failing over is cheap, serving errors is not");
   public static final Setting<Boolean> PASSIVE_FIRST = bool(Scope.ENDPOINT, "passive-first", "passiveFirst", true,
-      "an address with successful traffic within its interval skips its probe (envoy #10498's n x m probe storms)");
+      "with successful traffic within its interval an address skips up to 9 probes in 10 (envoy #10498's n x m probe storms)");
   public static final Setting<Duration> TLS_WARN_WITHIN = duration(Scope.ENDPOINT, "tls-warn-within", "tls.warnWithin",
       Duration.ofDays(14), Rule.NOT_NEGATIVE, "certificates are renewed ~30 days ahead; 14 days left means renewal failed");
   public static final Setting<Duration> TLS_BLOCK_WITHIN = duration(Scope.ENDPOINT, "tls-block-within",

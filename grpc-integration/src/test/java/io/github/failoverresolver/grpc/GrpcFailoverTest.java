@@ -118,10 +118,12 @@ class GrpcFailoverTest {
     backup = new Backend("backup");
     f.dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.1");
     Map<String, String> env = Map.of("P", "primary-secret", "B", "backup-secret");
+    // these tests detect a change within one check interval although calls succeeded just before it:
+    // passive-first probing would skip that interval's probe (gRPC does not report pick failures yet)
     f.start(r -> r.service("payments", s -> s
-        .tier(0, primary.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls))
+        .tier(0, primary.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls)).passiveFirst(false)
             .credential(CredentialSources.env("P", env)))
-        .tier(1, backup.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls))
+        .tier(1, backup.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls)).passiveFirst(false)
             .credential(CredentialSources.env("B", env)))));
     FailoverNameResolverProvider.use(f.resolver);
   }

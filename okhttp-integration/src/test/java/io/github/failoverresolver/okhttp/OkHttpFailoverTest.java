@@ -75,9 +75,11 @@ class OkHttpFailoverTest {
       f.start(r -> r.service("payments", s -> s
           .tier(0, "primary.test:" + primary.port(), e -> e
               .check(HealthChecks.https("/ready").sslContext(ca.clientContext()))
+              .passiveFirst(false)
               .tls(trust).credential(CredentialSources.env("PRIMARY_TOKEN", env)))
           .tier(1, "backup.test:" + backup.port(), e -> e
               .check(HealthChecks.https("/ready").sslContext(ca.clientContext()))
+              .passiveFirst(false)
               .tls(trust).credential(CredentialSources.env("BACKUP_TOKEN", env)))));
       client(true);
     }
@@ -157,7 +159,8 @@ class OkHttpFailoverTest {
       second = f.closeLater(LoopbackHttpServer.start("second", InetAddress.getByName("127.0.0.2"), first.port(), null));
       f.dns.a("payments.test", 300, "127.0.0.1", "127.0.0.2");
       f.start(r -> r.service("payments", s -> s
-          .tier(0, "payments.test:" + first.port(), e -> e.check(HealthChecks.http("/ready")))));
+          .tier(0, "payments.test:" + first.port(), e -> e.check(HealthChecks.http("/ready"))
+          .passiveFirst(false)))); // readiness is probed every interval although traffic succeeds
       client(false);
     }
 

@@ -18,8 +18,11 @@ final class AddressState {
   final EndpointState endpoint;
   final InetSocketAddress address;
   final String label;
-  /** When it last carried successful traffic (clock millis); written by callers of report, read by checks. */
-  volatile long lastSuccess = Long.MIN_VALUE / 2;
+  /**
+   * It carried successful traffic since its last check round: set by callers of report (written only when
+   * it changes, so a busy address costs its callers a read), taken (read and cleared) by the check round.
+   */
+  volatile boolean trafficSeen;
   /** Reported failures are counted: a success report then needs the loop to reset them. */
   volatile boolean failuresPending;
   final CheckScheduler.Slot check = new CheckScheduler.Slot();
@@ -37,6 +40,15 @@ final class AddressState {
     this.label = ResolverSnapshot.Address.label(address);
     this.health = HealthCounters.initial(checked);
     this.detail = checked ? "not checked yet" : "no active check configured";
+  }
+
+  /** Whether traffic succeeded since the last round; clears the mark. On the loop. */
+  boolean takeTraffic() {
+    boolean seen = trafficSeen;
+    if (seen) {
+      trafficSeen = false;
+    }
+    return seen;
   }
 
   AddressFacts facts() {

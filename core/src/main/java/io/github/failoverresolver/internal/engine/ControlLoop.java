@@ -83,7 +83,7 @@ public final class ControlLoop {
       s.put(c.name(), state);
     }
     // HashMap (hash spreading, chained buckets), not Map.copyOf: names like svc-123 cluster under linear probing
-    this.services = java.util.Collections.unmodifiableMap(new HashMap<>(s));
+    this.services = new HashMap<>(s); // never changed after construction
     this.order = List.copyOf(s.values());
     Map<String, List<ServiceState>> byHostName = new HashMap<>();
     hosts.forEach((h, set) -> byHostName.put(h, List.copyOf(set)));
@@ -114,12 +114,14 @@ public final class ControlLoop {
   // ---- data plane -----------------------------------------------------------------------------
 
   public Target select(String service) {
-    RoutingTable t = service(service).table;
-    Target first = t.first;
-    if (first != null) {
-      return first;
+    ServiceState s = services.get(service);
+    if (s != null) {
+      Target first = s.first; // one read: no table to dereference on the hot path
+      if (first != null) {
+        return first;
+      }
     }
-    throw new NoEligibleTargetException(service, t.reasons);
+    throw new NoEligibleTargetException(service, service(service).table.reasons);
   }
 
   public List<Target> targets(String service) {
@@ -186,28 +188,53 @@ public final class ControlLoop {
    * avoids an address it ejects; a success is applied asynchronously.
    */
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
-    target.ifPresent(t -> service(t.service()));
-    AddressState[] found = index.get(address);
-    if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      // decided on the caller's thread: a success on an address with no failures counted needs no loop work
-      long now = clock.millis();
-      boolean work = false;
-      for (AddressState a : found) {
-        if (matches(target, a)) {
-          if (a.lastSuccess != now) {
-            a.lastSuccess = now;
-          }
-          work |= a.failuresPending;
-        }
-      }
-      if (work) {
+    if (target.isPresent()) {
+      service(target.get().service()); // an unknown service fails here
+    } else if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      // the hot path of clients that know only the socket address: one hash lookup, two field reads
+      Object found = index.lookup(address);
+      if (found instanceof AddressState one ? success(one) : found != null && success(target, (AddressState[]) found)) {
         control.execute(() -> apply(target, address, outcome));
       }
       return;
     }
-    if (found.length > 0) {
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      // decided on the caller's thread: a success on an address with no failures counted needs no loop work
+      Object found = index.lookup(address);
+      boolean work = found instanceof AddressState one ? success(target, one)
+          : found != null && success(target, (AddressState[]) found);
+      if (work) {
+        control.execute(() -> apply(target, address, outcome)); // resets the counted failures
+      }
+      return;
+    }
+    if (index.lookup(address) != null) {
       call(() -> apply(target, address, outcome));
     }
+  }
+
+  /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
+  private static boolean success(Optional<Target> target, AddressState a) {
+    return matches(target, a) && success(a);
+  }
+
+  private static boolean success(AddressState a) {
+    if (!a.trafficSeen) {
+      a.trafficSeen = true; // its next probe is skipped
+    }
+    if (a.failuresPending) {
+      a.failuresPending = false; // one reset for a burst of successes
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean success(Optional<Target> target, AddressState[] all) {
+    boolean work = false;
+    for (AddressState a : all) {
+      work |= success(target, a);
+    }
+    return work;
   }
 
   private static boolean matches(Optional<Target> target, AddressState a) {
@@ -307,6 +334,7 @@ public final class ControlLoop {
     RoutingTable old = s.table;
     RoutingTable next = Tables.next(s, d, old);
     s.table = next;
+    s.first = next.first;
     narrator.transitions(s.cfg.name(), d);
     scheduleAgain(s, d);
     if (next.generation != old.generation || (next.first == null) != (old.first == null)) {

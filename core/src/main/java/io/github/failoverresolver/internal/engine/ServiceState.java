@@ -19,6 +19,8 @@ final class ServiceState {
   final List<EndpointState> endpoints = new ArrayList<>();
   final List<Consumer<Optional<Target>>> subscribers = new CopyOnWriteArrayList<>();
   volatile RoutingTable table = RoutingTable.EMPTY;
+  /** {@code table.first}, for select's single read. */
+  volatile Target first;
   PolicyMemory memory = PolicyMemory.initial();
   Decision last;
   String reason = "starting";

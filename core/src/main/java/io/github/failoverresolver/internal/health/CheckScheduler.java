@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import java.util.function.LongSupplier;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  * executor (queued, never failed for the lack of one: the library's own trouble is not the address's
  * health); its timeout runs from when it starts, not from when it was queued; two never run at once for
  * one address, and one still running at its next turn is hung and counts as failed. An address that
- * carried successful traffic within its interval skips its probe (passive-first). Results are delivered on
+ * carried successful traffic within its interval skips its probe (passive-first), but never more than
+ * {@value #MAX_SKIPPED_IN_A_ROW} in a row, so that a readiness change (a drain) is still seen. Results are delivered on
  * the control loop. Used only from the control loop, except {@link #probesStarted()} and the like.
  */
 public final class CheckScheduler {
@@ -39,17 +40,21 @@ public final class CheckScheduler {
     boolean pending; // queued or running
     volatile boolean running; // a thread has started it
     boolean stopped;
+    int skippedInARow;
     ScheduledFuture<?> next;
   }
+
+  /** With traffic, at most this many probes in a row are skipped: readiness is still probed every 10th turn. */
+  public static final int MAX_SKIPPED_IN_A_ROW = 9;
 
   /**
    * What to check and how often.
    *
-   * @param lastSuccess when the address last carried successful traffic (clock millis), for passive-first
-   *     probing; {@code Long.MIN_VALUE} when never, or when passive-first is off
+   * @param takeTraffic whether the address carried successful traffic since its last round (and clears
+   *     that), for passive-first probing; always false when passive-first is off
    */
   public record Plan(HealthCheck check, HealthCheck.Context context, Duration interval, double jitter,
-      LongSupplier lastSuccess) {}
+      BooleanSupplier takeTraffic) {}
 
   public CheckScheduler(ScheduledExecutorService timers, Executor io, Executor loop, RandomGenerator random,
       Clock clock) {
@@ -126,12 +131,14 @@ public final class CheckScheduler {
       return;
     }
     long now = clock.millis();
-    if (now - plan.lastSuccess().getAsLong() < plan.interval().toMillis()) {
+    if (plan.takeTraffic().getAsBoolean() && slot.skippedInARow < MAX_SKIPPED_IN_A_ROW) {
+      slot.skippedInARow++;
       skipped.increment(); // real traffic succeeded within the interval: that is the evidence
       schedule(slot, plan, result, delay(plan));
       return;
     }
     counted(now);
+    slot.skippedInARow = 0;
     long token = ++slot.token;
     slot.pending = true;
     slot.running = false;

@@ -31,7 +31,7 @@ public final class HttpProbe {
           + "\r\nUser-Agent: failover-resolver-health\r\nAccept: */*\r\nConnection: close\r\n\r\n";
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      InputStream in = socket.getInputStream();
+      InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 4096); // not a syscall per byte
       String head = readHead(in);
       String[] lines = head.split("\r\n");
       String[] statusLine = lines[0].split(" ", 3);

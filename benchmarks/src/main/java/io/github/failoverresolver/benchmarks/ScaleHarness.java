@@ -1,0 +1,253 @@
+package io.github.failoverresolver.benchmarks;
+
+import io.github.failoverresolver.DnsSettings;
+import io.github.failoverresolver.FailoverEvent;
+import io.github.failoverresolver.FailoverResolver;
+import io.github.failoverresolver.HealthCheck;
+import io.github.failoverresolver.HealthChecks;
+import io.github.failoverresolver.NoEligibleTargetException;
+import io.github.failoverresolver.Outcome;
+import io.github.failoverresolver.Upstreams;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scale on loopback: N addresses (N/2 services x 2 IP-literal endpoints on 127.10.x.y and 127.20.x.y) checked
+ * every 5 s against listeners in a child process ({@link ScaleBackends}). For each size, check kind and
+ * traffic mode it prints one line: time to converge on the primaries, spurious events, resolver CPU and
+ * heap in steady state, active probes per second, report cost, and a kill of 1 % of the primaries (switch
+ * time, collateral failovers). Every loop is bounded; nothing leaves loopback.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.ScaleHarness
+ *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60]</pre>
+ */
+public final class ScaleHarness {
+  static final int PORTS = 100;
+  static final Duration INTERVAL = Duration.ofSeconds(5);
+  static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+  private ScaleHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = List.of(100, 1_000, 10_000);
+    List<String> checks = List.of("tcp", "http");
+    List<Boolean> traffic = List.of(false, true);
+    int steady = 60;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--checks" -> checks = List.of(args[i + 1].split(","));
+        case "--traffic" -> traffic = Arrays.stream(args[i + 1].split(",")).map(t -> t.equals("on")).toList();
+        case "--steady" -> steady = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Process child = new ProcessBuilder(Path.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        ScaleBackends.class.getName(), String.valueOf(2 * PORTS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      PrintStream in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+      int[] ports = Arrays.stream(out.readLine().substring("ports ".length()).split(" "))
+          .mapToInt(Integer::parseInt).toArray();
+      for (int size : sizes) {
+        for (String check : checks) {
+          for (boolean t : traffic) {
+            System.out.println(run(size, check, t, size >= 10_000 ? steady : Math.min(steady, 20), ports, in, out));
+          }
+        }
+      }
+      in.println("quit");
+    } finally {
+      child.destroy();
+    }
+  }
+
+  /** The java binary of this JVM. */
+  static final class Path {
+    static String java() {
+      return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+  }
+
+  static InetSocketAddress address(int tier, int i, int port) throws Exception {
+    return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, (byte) (tier == 0 ? 10 : 20),
+        (byte) (i >> 8), (byte) i}), port);
+  }
+
+  static String run(int addresses, String check, boolean traffic, int steadySeconds, int[] ports, PrintStream child,
+      BufferedReader childOut) throws Exception {
+    int services = addresses / 2;
+    List<InetSocketAddress> all = new ArrayList<>();
+    InetSocketAddress[][] byService = new InetSocketAddress[services][2];
+    for (int i = 0; i < services; i++) {
+      byService[i][0] = address(0, i, ports[i % PORTS]);
+      byService[i][1] = address(1, i, ports[PORTS + i % PORTS]);
+      all.add(byService[i][0]);
+      all.add(byService[i][1]);
+    }
+    ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    Set<String> failedOver = ConcurrentHashMap.newKeySet();
+    AtomicBoolean afterKill = new AtomicBoolean();
+    long heapBefore = usedHeapAfterGc();
+    HealthCheck hc = check.equals("tcp") ? HealthChecks.tcp() : HealthChecks.http("/ready");
+    FailoverResolver.Builder b = FailoverResolver.builder()
+        .dns(DnsSettings.builder().provider("none", Upstreams.of("127.0.0.1:9")).build())
+        .listener(e -> {
+          counts.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
+          if (e instanceof FailoverEvent.Failover f && afterKill.get()) {
+            failedOver.add(f.service());
+          }
+        });
+    for (int i = 0; i < services; i++) {
+      InetSocketAddress p = byService[i][0];
+      InetSocketAddress q = byService[i][1];
+      b.service("svc-" + i, s -> s
+          .tier(0, p.getAddress().getHostAddress() + ":" + p.getPort(), e -> e.check(hc).interval(INTERVAL).timeout(TIMEOUT))
+          .tier(1, q.getAddress().getHostAddress() + ":" + q.getPort(), e -> e.check(hc).interval(INTERVAL).timeout(TIMEOUT)));
+    }
+    long t0 = System.nanoTime();
+    try (FailoverResolver r = b.build()) {
+      long converge = awaitTier(r, services, i -> 0, Duration.ofSeconds(60), t0);
+      int startupSpurious = spurious(counts);
+      // steady state, with or without traffic (success reports on every address, as clients would send)
+      AtomicBoolean stop = new AtomicBoolean();
+      Set<InetSocketAddress> dead = ConcurrentHashMap.newKeySet();
+      Thread clients = new Thread(() -> {
+        Outcome ok = Outcome.success(Duration.ofMillis(2));
+        Outcome refused = Outcome.connectFailure("connection refused");
+        while (!stop.get()) {
+          for (InetSocketAddress a : all) {
+            r.report(a, dead.contains(a) ? refused : ok);
+          }
+          sleep(500);
+        }
+      }, "harness-clients");
+      if (traffic) {
+        clients.start();
+      }
+      sleep(Math.min(10_000, steadySeconds * 1000L / 3)); // the first rounds after start-up settle
+      long probes0 = r.snapshot().stats().probesStarted();
+      long cpu0 = resolverCpuNanos();
+      long process0 = processCpuNanos();
+      long w0 = System.nanoTime();
+      sleep(steadySeconds * 1000L);
+      long wall = System.nanoTime() - w0;
+      double cpuPct = 100.0 * (resolverCpuNanos() - cpu0) / wall;
+      double processPct = 100.0 * (processCpuNanos() - process0) / wall;
+      double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
+      long heap = usedHeapAfterGc() - heapBefore;
+      int steadySpurious = spurious(counts) - startupSpurious;
+      long reportNs = reportCost(r, all);
+      // kill the listener behind 1 % of the primaries
+      afterKill.set(true);
+      child.println("kill 0");
+      childOut.readLine();
+      long tk = System.nanoTime();
+      for (int i = 0; i < services; i += PORTS) {
+        dead.add(byService[i][0]);
+      }
+      long switched = awaitTier(r, services, i -> i % PORTS == 0 ? 1 : 0, INTERVAL.plus(TIMEOUT).multipliedBy(3), tk);
+      sleep(INTERVAL.plus(TIMEOUT).toMillis() + 1_000);
+      long collateral = failedOver.stream().filter(s -> Integer.parseInt(s.substring(4)) % PORTS != 0).count();
+      stop.set(true);
+      clients.join(5_000);
+      child.println("revive 0");
+      childOut.readLine();
+      return String.format(java.util.Locale.ROOT, "addresses=%d check=%s traffic=%s converge_ms=%d steady_cpu_pct=%.1f"
+              + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
+              + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f",
+          addresses, check, traffic ? "on" : "off", converge, cpuPct, processPct, heap / 1e6,
+          startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
+          addresses * 1000.0 / INTERVAL.toMillis());
+    }
+  }
+
+  static int spurious(ConcurrentHashMap<String, AtomicInteger> counts) {
+    return List.of("AddressDown", "Failover", "Failback").stream()
+        .mapToInt(k -> counts.getOrDefault(k, new AtomicInteger()).get()).sum();
+  }
+
+  /** Waits (bounded) until service i is served by tier(i); returns the ms since {@code from}, or -1. */
+  static long awaitTier(FailoverResolver r, int services, java.util.function.IntUnaryOperator tier, Duration max,
+      long from) {
+    long deadline = from + max.toNanos();
+    int i = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        while (i < services && r.select("svc-" + i).tier() == tier.applyAsInt(i)) {
+          i++;
+        }
+      } catch (NoEligibleTargetException notYet) {
+        // keep waiting
+      }
+      if (i == services) {
+        return (System.nanoTime() - from) / 1_000_000;
+      }
+      sleep(20);
+    }
+    return -1;
+  }
+
+  /** ns per report(address, success) on a healthy address, from the caller's thread. */
+  static long reportCost(FailoverResolver r, List<InetSocketAddress> all) {
+    Outcome ok = Outcome.success(Duration.ofMillis(1));
+    int n = 2_000_000;
+    for (int i = 0; i < n; i++) {
+      r.report(all.get(i % all.size()), ok);
+    }
+    long t = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      r.report(all.get(i % all.size()), ok);
+    }
+    return (System.nanoTime() - t) / n;
+  }
+
+  static long resolverCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
+        long cpu = threads.getThreadCpuTime(t.getThreadId());
+        sum += Math.max(0, cpu);
+      }
+    }
+    return sum;
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
