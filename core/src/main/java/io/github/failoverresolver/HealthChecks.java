@@ -15,7 +15,7 @@ public final class HealthChecks {
 
   /** Ready when a TCP connection opens within the timeout. Liveness only: prefer an HTTP readiness check. */
   public static HealthCheck tcp() {
-    return new HealthCheck() {
+    return new io.github.failoverresolver.internal.health.BoundedCheck() {
       @Override
       public Result check(Context c) throws Exception {
         try (Socket s = new Socket()) {
@@ -41,7 +41,7 @@ public final class HealthChecks {
   /** Ready when a TLS handshake succeeds against the given context's trust material. */
   public static HealthCheck tls(SSLContext context) {
     Objects.requireNonNull(context, "context");
-    return new HealthCheck() {
+    return new io.github.failoverresolver.internal.health.BoundedCheck() {
       @Override
       public Result check(Context c) throws Exception {
         try (SSLSocket s = handshake(context, c)) {
@@ -70,7 +70,7 @@ public final class HealthChecks {
   }
 
   /** An HTTP(S) GET of a readiness path; configure it with the {@code expect...} and {@link #sslContext} methods. */
-  public static final class Http implements HealthCheck {
+  public static final class Http implements io.github.failoverresolver.internal.health.BoundedCheck {
     private final boolean tls;
     private final String path;
     private final int minStatus;

@@ -143,6 +143,7 @@ public final class ScaleHarness {
       sleep(Math.min(10_000, steadySeconds * 1000L / 3)); // the first rounds after start-up settle
       long probes0 = r.snapshot().stats().probesStarted();
       long cpu0 = resolverCpuNanos();
+      java.util.Map<String, Long> byRole0 = cpuByRole();
       long process0 = processCpuNanos();
       long w0 = System.nanoTime();
       sleep(steadySeconds * 1000L);
@@ -152,7 +153,7 @@ public final class ScaleHarness {
       double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
       long heap = usedHeapAfterGc() - heapBefore;
       int steadySpurious = spurious(counts) - startupSpurious;
-      long reportNs = reportCost(r, all);
+      java.util.Map<String, Long> byRole = cpuByRole();
       // kill the listener behind 1 % of the primaries
       afterKill.set(true);
       child.println("kill 0");
@@ -168,12 +169,16 @@ public final class ScaleHarness {
       clients.join(5_000);
       child.println("revive 0");
       childOut.readLine();
+      long reportNs = reportCost(r, all); // last: its success reports would skip probes (passive-first)
+      StringBuilder roles = new StringBuilder();
+      byRole.forEach((role, ns) -> roles.append(roles.length() == 0 ? "" : ",").append(role).append(':')
+          .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * (ns - byRole0.getOrDefault(role, 0L)) / wall)));
       return String.format(java.util.Locale.ROOT, "addresses=%d check=%s traffic=%s converge_ms=%d steady_cpu_pct=%.1f"
               + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
-              + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f",
+              + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f cpu_pct_by_thread=%s",
           addresses, check, traffic ? "on" : "off", converge, cpuPct, processPct, heap / 1e6,
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
-          addresses * 1000.0 / INTERVAL.toMillis());
+          addresses * 1000.0 / INTERVAL.toMillis(), roles);
     }
   }
 
@@ -227,6 +232,19 @@ public final class ScaleHarness {
       }
     }
     return sum;
+  }
+
+  /** CPU of the resolver's threads by role (control, scheduler, check, ...). */
+  static java.util.Map<String, Long> cpuByRole() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
+        String role = t.getThreadName().substring("failover-resolver-".length()).replaceAll("-\\d+$", "");
+        out.merge(role, Math.max(0, threads.getThreadCpuTime(t.getThreadId())), Long::sum);
+      }
+    }
+    return out;
   }
 
   static long processCpuNanos() {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * healthy when the address answers SERVING for the named service ("" for the whole server). The two tiny
  * messages are encoded here by hand, so the library needs no protobuf runtime. Immutable.
  */
-public final class GrpcHealthCheck implements HealthCheck {
+public final class GrpcHealthCheck implements io.github.failoverresolver.internal.health.BoundedCheck {
   private static final MethodDescriptor<String, Integer> CHECK = MethodDescriptor.<String, Integer>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
       .setFullMethodName("grpc.health.v1.Health/Check")

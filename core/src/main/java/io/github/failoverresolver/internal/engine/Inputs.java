@@ -173,8 +173,10 @@ final class Inputs {
     }
     HealthCheck.Context context = new HealthCheck.Context(a.address, ep.cfg.host(), ep.cfg.port(), ep.cfg.timeout());
     boolean passiveFirst = ep.cfg.get(Setting.PASSIVE_FIRST);
-    CheckScheduler.Plan plan = new CheckScheduler.Plan(ep.cfg.check().get(), context, ep.cfg.interval(),
-        ep.cfg.jitter(), passiveFirst ? a::takeTraffic : () -> false);
+    HealthCheck check = ep.cfg.check().get();
+    CheckScheduler.Plan plan = new CheckScheduler.Plan(check, context, ep.cfg.interval(), ep.cfg.jitter(),
+        check instanceof io.github.failoverresolver.internal.health.BoundedCheck, passiveFirst ? a::takeTraffic
+            : () -> false);
     long first = startupSpreadMs > 0 ? random.nextLong(startupSpreadMs) : 0;
     checks.start(a.check, plan, first, (healthy, detail) -> onCheck(ep, a, healthy, detail));
   }

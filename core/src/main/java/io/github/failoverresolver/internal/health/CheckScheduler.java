@@ -3,6 +3,12 @@ package io.github.failoverresolver.internal.health;
 import io.github.failoverresolver.HealthCheck;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,15 +20,25 @@ import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs each address's active check on a jittered schedule. A check waits for a thread of its bounded
- * executor (queued, never failed for the lack of one: the library's own trouble is not the address's
- * health); its timeout runs from when it starts, not from when it was queued; two never run at once for
- * one address, and one still running at its next turn is hung and counts as failed. An address that
- * carried successful traffic within its interval skips its probe (passive-first), but never more than
- * {@value #MAX_SKIPPED_IN_A_ROW} in a row, so that a readiness change (a drain) is still seen. Results are delivered on
- * the control loop. Used only from the control loop, except {@link #probesStarted()} and the like.
+ * Runs every address's active check on its jittered schedule, with as little of the machine as it can: one
+ * timer and one queue for all addresses (wake-ups at most every {@value #COALESCE_MS} ms when busy, exact
+ * when few checks are due), and the checks due together handed to the bounded check pool in batches
+ * (built-in checks {@value #BATCH} to a task; a user's check alone, since it may hang). A check waits for a
+ * thread without being failed for the lack of one; its timeout runs from when it starts; two never run at
+ * once for one address, and one still running at its next turn is hung and counts as failed. An address
+ * that carried successful traffic since its last turn skips the probe (passive-first), never more than
+ * {@value #MAX_SKIPPED_IN_A_ROW} turns in a row, so that a readiness change (a drain) is still seen.
+ * Results are delivered on the control loop. Used only from the control loop, except the statistics.
  */
 public final class CheckScheduler {
+  /** With traffic, at most this many probes in a row are skipped. */
+  public static final int MAX_SKIPPED_IN_A_ROW = 9;
+  static final long COALESCE_MS = 50;
+  static final int BATCH = 32;
+  /** How long a batch may run before the results so far are handed over. */
+  static final long FLUSH_MS = 50;
+  private static final long NOT_STARTED = Long.MIN_VALUE;
+
   private final ScheduledExecutorService timers;
   private final Executor io;
   private final Executor loop;
@@ -30,31 +46,37 @@ public final class CheckScheduler {
   private final Clock clock;
   private final LongAdder started = new LongAdder();
   private final LongAdder skipped = new LongAdder();
-  /** Probes queued per clock second, for the last 10 s (written on the loop, read by snapshots). */
+  private final PriorityQueue<Slot> due = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.dueAt));
+  private final Set<Slot> inFlight = new HashSet<>();
   private final long[] perSecond = new long[10];
   private final long[] second = new long[10];
+  private ScheduledFuture<?> wake;
+  private long wakeAt = Long.MAX_VALUE;
+  private boolean tickQueued;
 
-  /** One address's schedule; owned by the control loop (but {@code started}, written by the check thread). */
+  /** One address's schedule; owned by the control loop (but {@code startedAt}, written by the check thread). */
   public static final class Slot {
-    long token;
-    boolean pending; // queued or running
-    volatile boolean running; // a thread has started it
+    Plan plan;
+    BiConsumer<Boolean, String> result;
+    long dueAt = Long.MAX_VALUE;
+    boolean queued;
     boolean stopped;
+    boolean pending; // dispatched, result not in yet
+    boolean timedOut; // the pending check was already counted as timed out
+    long token;
     int skippedInARow;
-    ScheduledFuture<?> next;
+    volatile long startedAt = NOT_STARTED;
   }
-
-  /** With traffic, at most this many probes in a row are skipped: readiness is still probed every 10th turn. */
-  public static final int MAX_SKIPPED_IN_A_ROW = 9;
 
   /**
    * What to check and how often.
    *
-   * @param takeTraffic whether the address carried successful traffic since its last round (and clears
-   *     that), for passive-first probing; always false when passive-first is off
+   * @param builtIn a check of this library's (bounded by socket timeouts), which may share a thread's turn
+   * @param takeTraffic whether the address carried successful traffic since its last turn (and clears that),
+   *     for passive-first probing; always false when passive-first is off
    */
   public record Plan(HealthCheck check, HealthCheck.Context context, Duration interval, double jitter,
-      BooleanSupplier takeTraffic) {}
+      boolean builtIn, BooleanSupplier takeTraffic) {}
 
   public CheckScheduler(ScheduledExecutorService timers, Executor io, Executor loop, RandomGenerator random,
       Clock clock) {
@@ -65,24 +87,20 @@ public final class CheckScheduler {
     this.clock = clock;
   }
 
-  /**
-   * Starts checking: the first check after {@code firstDelayMs} (spreading a large start-up over time),
-   * then on schedule; {@code result} gets (healthy, detail) on the loop.
-   */
+  /** Starts checking: the first check after {@code firstDelayMs}, then on schedule; results on the loop. */
   public void start(Slot slot, Plan plan, long firstDelayMs, BiConsumer<Boolean, String> result) {
-    if (firstDelayMs <= 0) {
-      run(slot, plan, result);
-    } else {
-      schedule(slot, plan, result, firstDelayMs);
-    }
+    slot.plan = plan;
+    slot.result = result;
+    enqueue(slot, clock.millis() + Math.max(0, firstDelayMs));
   }
 
   public void stop(Slot slot) {
     slot.stopped = true;
-    slot.token++;
-    if (slot.next != null) {
-      slot.next.cancel(false);
+    if (slot.queued) {
+      due.remove(slot);
+      slot.queued = false;
     }
+    inFlight.remove(slot);
   }
 
   /** Probes started so far. */
@@ -90,7 +108,7 @@ public final class CheckScheduler {
     return started.sum();
   }
 
-  /** Probes skipped because the address carried successful traffic within its interval. */
+  /** Probes skipped because the address carried successful traffic (passive-first). */
   public long probesSkipped() {
     return skipped.sum();
   }
@@ -117,58 +135,161 @@ public final class CheckScheduler {
     perSecond[i]++;
   }
 
-  private void run(Slot slot, Plan plan, BiConsumer<Boolean, String> result) {
+  private void enqueue(Slot slot, long at) {
     if (slot.stopped) {
       return;
     }
-    long timeoutMs = plan.context().timeout().toMillis();
-    if (slot.pending) {
-      if (slot.running) {
-        // started and still running at its next turn: hung (its timeout already counted it once)
-        result.accept(false, "previous check still running after its " + timeoutMs + " ms timeout (hung)");
-      } // else still waiting for a thread: nothing is concluded about the address
-      schedule(slot, plan, result, delay(plan));
-      return;
+    if (slot.queued) {
+      due.remove(slot);
     }
+    slot.dueAt = at;
+    slot.queued = true;
+    due.add(slot);
+    wakeBy(at);
+  }
+
+  /** Makes sure the loop ticks by {@code at}: at once if due, else on the one timer (moved only earlier). */
+  private void wakeBy(long at) {
     long now = clock.millis();
-    if (plan.takeTraffic().getAsBoolean() && slot.skippedInARow < MAX_SKIPPED_IN_A_ROW) {
-      slot.skippedInARow++;
-      skipped.increment(); // real traffic succeeded within the interval: that is the evidence
-      schedule(slot, plan, result, delay(plan));
+    if (at <= now) {
+      if (!tickQueued) {
+        tickQueued = true;
+        loop.execute(this::tick);
+      }
       return;
     }
-    counted(now);
-    slot.skippedInARow = 0;
-    long token = ++slot.token;
-    slot.pending = true;
-    slot.running = false;
+    if (tickQueued || at >= wakeAt) {
+      return; // the queued tick, or an earlier wake, will see to it
+    }
+    if (wake != null) {
+      wake.cancel(false);
+    }
+    wakeAt = at;
+    try {
+      wake = timers.schedule(() -> loop.execute(this::tick), at - now, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      wake = null;
+      wakeAt = Long.MAX_VALUE;
+    }
+  }
+
+  private void tick() {
+    tickQueued = false;
+    long now = clock.millis();
+    if (wakeAt <= now) {
+      wakeAt = Long.MAX_VALUE;
+      wake = null;
+    }
+    long nextTimeout = Long.MAX_VALUE;
+    for (Slot s : List.copyOf(inFlight)) {
+      long start = s.startedAt;
+      long timeoutMs = s.plan.context().timeout().toMillis();
+      if (!s.timedOut && start != NOT_STARTED && now >= start + timeoutMs) {
+        s.timedOut = true; // its late result is ignored; it stays pending until it returns
+        s.result.accept(false, "check timed out after " + timeoutMs + " ms");
+        enqueue(s, now + delay(s.plan));
+      } else if (!s.timedOut) {
+        nextTimeout = Math.min(nextTimeout, (start == NOT_STARTED ? now : start) + timeoutMs);
+      }
+    }
+    List<Slot> batch = new ArrayList<>();
+    int handled = 0;
+    while (!due.isEmpty() && due.peek().dueAt <= now) {
+      handled++;
+      Slot s = due.poll();
+      s.queued = false;
+      if (s.stopped) {
+        continue;
+      }
+      if (s.pending) {
+        if (s.startedAt != NOT_STARTED) {
+          // started and still running at its next turn: hung (its timeout already counted it once)
+          s.result.accept(false, "previous check still running after its " + s.plan.context().timeout().toMillis()
+              + " ms timeout (hung)");
+        } // else still waiting for a thread: nothing is concluded about the address
+        enqueue(s, now + delay(s.plan));
+        continue;
+      }
+      if (s.plan.takeTraffic().getAsBoolean() && s.skippedInARow < MAX_SKIPPED_IN_A_ROW) {
+        s.skippedInARow++;
+        skipped.increment(); // real traffic succeeded since the last turn: that is the evidence
+        enqueue(s, now + delay(s.plan));
+        continue;
+      }
+      s.skippedInARow = 0;
+      s.pending = true;
+      s.timedOut = false;
+      s.startedAt = NOT_STARTED;
+      s.token++;
+      inFlight.add(s);
+      counted(now);
+      nextTimeout = Math.min(nextTimeout, now + s.plan.context().timeout().toMillis());
+      if (!s.plan.builtIn()) {
+        dispatch(List.of(s));
+      } else {
+        batch.add(s);
+        if (batch.size() == BATCH) {
+          dispatch(batch);
+          batch = new ArrayList<>();
+        }
+      }
+    }
+    if (!batch.isEmpty()) {
+      dispatch(batch);
+    }
+    long next = Math.min(nextTimeout, due.isEmpty() ? Long.MAX_VALUE : due.peek().dueAt);
+    if (next != Long.MAX_VALUE) {
+      // busy (many checks a tick): tick at most every 50 ms; a few checks (small resolvers, tests): exactly
+      wakeBy(handled >= 8 ? Math.max(next, now + COALESCE_MS) : Math.max(next, now + 1));
+    }
+  }
+
+  /** One task for the batch: each check in turn, results handed to the loop together (or every 50 ms). */
+  private void dispatch(List<Slot> batch) {
+    long[] tokens = batch.stream().mapToLong(s -> s.token).toArray();
     try {
       io.execute(() -> {
-        slot.running = true;
-        started.increment();
-        ScheduledFuture<?> timeout = timers.schedule(() -> loop.execute(() -> {
-          if (slot.token == token && slot.pending && !slot.stopped) {
-            slot.token++; // a late result of this round is ignored; the slot stays pending until it returns
-            result.accept(false, "check timed out after " + timeoutMs + " ms");
-            schedule(slot, plan, result, delay(plan));
+        List<Runnable> results = new ArrayList<>(batch.size());
+        long flushed = clock.millis();
+        for (int i = 0; i < batch.size(); i++) {
+          Slot s = batch.get(i);
+          long token = tokens[i];
+          s.startedAt = clock.millis();
+          started.increment();
+          HealthCheck.Result r = call(s.plan);
+          results.add(() -> deliver(s, token, r));
+          long now = clock.millis();
+          if (now - flushed >= FLUSH_MS && i + 1 < batch.size()) {
+            List<Runnable> ready = List.copyOf(results);
+            results.clear();
+            loop.execute(() -> ready.forEach(Runnable::run));
+            flushed = now;
           }
-        }), timeoutMs, TimeUnit.MILLISECONDS);
-        HealthCheck.Result r = call(plan);
-        timeout.cancel(false);
-        loop.execute(() -> {
-          slot.pending = false;
-          slot.running = false;
-          if (slot.token == token && !slot.stopped) {
-            result.accept(r.healthy(), r.detail());
-            schedule(slot, plan, result, delay(plan));
-          }
-        });
+        }
+        loop.execute(() -> results.forEach(Runnable::run));
       });
-    } catch (RejectedExecutionException full) {
-      // no room even to queue (or closing): try again at the next turn, concluding nothing
-      slot.pending = false;
-      schedule(slot, plan, result, delay(plan));
+    } catch (RejectedExecutionException closing) {
+      long now = clock.millis();
+      for (Slot s : batch) {
+        s.pending = false;
+        inFlight.remove(s);
+        enqueue(s, now + delay(s.plan)); // nothing concluded; try at the next turn
+      }
     }
+  }
+
+  private void deliver(Slot s, long token, HealthCheck.Result r) {
+    if (s.token != token) {
+      return;
+    }
+    inFlight.remove(s);
+    s.pending = false;
+    s.startedAt = NOT_STARTED;
+    if (s.stopped || s.timedOut) {
+      return; // a late result of a round already counted as timed out
+    }
+    s.result.accept(r.healthy(), r.detail());
+    enqueue(s, clock.millis() + delay(s.plan));
   }
 
   private static HealthCheck.Result call(Plan plan) {
@@ -186,16 +307,5 @@ public final class CheckScheduler {
   private long delay(Plan plan) {
     long interval = plan.interval().toMillis();
     return interval + (long) (random.nextDouble() * plan.jitter() * interval);
-  }
-
-  private void schedule(Slot slot, Plan plan, BiConsumer<Boolean, String> result, long delayMs) {
-    if (slot.stopped) {
-      return;
-    }
-    try {
-      slot.next = timers.schedule(() -> loop.execute(() -> run(slot, plan, result)), delayMs, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException closed) {
-      slot.stopped = true;
-    }
   }
 }

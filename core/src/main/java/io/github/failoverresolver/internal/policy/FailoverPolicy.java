@@ -130,11 +130,11 @@ public final class FailoverPolicy {
     }
     if (previous >= 0 && active >= 0 && active != previous) {
       String endpoint = targets.get(0).name();
-      if (active > previous || forced) {
+      if ((active > previous || forced) && settledBefore) {
+        // (before the primary's first verdicts every move is start-up: no failover, nothing to damp)
         if (active > previous) {
           failovers.add(now); // a flap of the better tier: lengthens its next failback window
         }
-        settled = true;
         transitions.add(new Transition.Failover(previous, active, endpoint, reason));
       } else if (stableFor != null) {
         transitions.add(new Transition.Failback(previous, active, endpoint, stableFor, reason));
