@@ -48,12 +48,16 @@ public final class ScaleHarness {
     List<String> checks = List.of("tcp", "http");
     List<Boolean> traffic = List.of(false, true);
     int steady = 60;
+    int perService = 2;
+    boolean names = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         case "--checks" -> checks = List.of(args[i + 1].split(","));
         case "--traffic" -> traffic = Arrays.stream(args[i + 1].split(",")).map(t -> t.equals("on")).toList();
         case "--steady" -> steady = Integer.parseInt(args[i + 1]);
+        case "--endpoints-per-service" -> perService = Integer.parseInt(args[i + 1]);
+        case "--names" -> names = args[i + 1].equals("on");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -67,7 +71,8 @@ public final class ScaleHarness {
       for (int size : sizes) {
         for (String check : checks) {
           for (boolean t : traffic) {
-            System.out.println(run(size, check, t, size >= 10_000 ? steady : Math.min(steady, 20), ports, in, out));
+            System.out.println(run(size, perService, names, check, t, size >= 10_000 ? steady : Math.min(steady, 20),
+                ports, in, out));
           }
         }
       }
@@ -89,39 +94,59 @@ public final class ScaleHarness {
         (byte) (i >> 8), (byte) i}), port);
   }
 
-  static String run(int addresses, String check, boolean traffic, int steadySeconds, int[] ports, PrintStream child,
-      BufferedReader childOut) throws Exception {
-    int services = addresses / 2;
+  static String run(int addresses, int perService, boolean names, String check, boolean traffic, int steadySeconds,
+      int[] ports, PrintStream child, BufferedReader childOut) throws Exception {
+    int services = addresses / perService;
+    int half = perService / 2; // endpoints [0, half) are tier 0, the rest tier 1
     List<InetSocketAddress> all = new ArrayList<>();
-    InetSocketAddress[][] byService = new InetSocketAddress[services][2];
+    InetSocketAddress[][] byService = new InetSocketAddress[services][perService];
     for (int i = 0; i < services; i++) {
-      byService[i][0] = address(0, i, ports[i % PORTS]);
-      byService[i][1] = address(1, i, ports[PORTS + i % PORTS]);
-      all.add(byService[i][0]);
-      all.add(byService[i][1]);
+      for (int e = 0; e < perService; e++) {
+        int n = i * perService + e;
+        byService[i][e] = address(e < half ? 0 : 1, n, ports[(e < half ? 0 : PORTS) + n % PORTS]);
+        all.add(byService[i][e]);
+      }
     }
+    io.github.failoverresolver.testing.LoopbackDnsServer dns = names ? io.github.failoverresolver.testing.LoopbackDnsServer
+        .start() : null;
     ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     Set<String> failedOver = ConcurrentHashMap.newKeySet();
     AtomicBoolean afterKill = new AtomicBoolean();
     long heapBefore = usedHeapAfterGc();
     HealthCheck hc = check.equals("tcp") ? HealthChecks.tcp() : HealthChecks.http("/ready");
     FailoverResolver.Builder b = FailoverResolver.builder()
-        .dns(DnsSettings.builder().provider("none", Upstreams.of("127.0.0.1:9")).build())
+        .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns != null ? dns.hostAndPort() : "127.0.0.1:9"))
+            .build())
         .listener(e -> {
           counts.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
           if (e instanceof FailoverEvent.Failover f && afterKill.get()) {
             failedOver.add(f.service());
           }
         });
+    if (dns != null) {
+      dns.zone("scale.test", 3600, 30);
+    }
     for (int i = 0; i < services; i++) {
-      InetSocketAddress p = byService[i][0];
-      InetSocketAddress q = byService[i][1];
-      b.service("svc-" + i, s -> s
-          .tier(0, p.getAddress().getHostAddress() + ":" + p.getPort(), e -> e.check(hc).interval(INTERVAL).timeout(TIMEOUT))
-          .tier(1, q.getAddress().getHostAddress() + ":" + q.getPort(), e -> e.check(hc).interval(INTERVAL).timeout(TIMEOUT)));
+      InetSocketAddress[] eps = byService[i];
+      String[] hosts = new String[perService];
+      for (int e = 0; e < perService; e++) {
+        hosts[e] = eps[e].getAddress().getHostAddress();
+        if (dns != null) {
+          String name = "e" + (i * perService + e) + ".scale.test";
+          dns.a(name, 300, hosts[e]);
+          hosts[e] = name;
+        }
+      }
+      b.service("svc-" + i, s -> {
+        for (int e = 0; e < perService; e++) {
+          s.tier(e < half ? 0 : 1, hosts[e] + ":" + eps[e].getPort(), x -> x.check(hc).interval(INTERVAL).timeout(TIMEOUT));
+        }
+      });
     }
     long t0 = System.nanoTime();
-    try (FailoverResolver r = b.build()) {
+    FailoverResolver built = b.build();
+    b = null; // the builder is the harness's, not the resolver's: let it go before heap is measured
+    try (FailoverResolver r = built) {
       long converge = awaitTier(r, services, i -> 0, Duration.ofSeconds(60), t0);
       int startupSpurious = spurious(counts);
       // steady state, with or without traffic (success reports on every address, as clients would send)
@@ -143,12 +168,16 @@ public final class ScaleHarness {
       sleep(Math.min(10_000, steadySeconds * 1000L / 3)); // the first rounds after start-up settle
       long probes0 = r.snapshot().stats().probesStarted();
       long cpu0 = resolverCpuNanos();
+      long alloc0 = resolverAllocatedBytes();
+      long queries0 = dns != null ? dns.queries().size() : 0;
       java.util.Map<String, Long> byRole0 = cpuByRole();
       long process0 = processCpuNanos();
       long w0 = System.nanoTime();
       sleep(steadySeconds * 1000L);
       long wall = System.nanoTime() - w0;
       double cpuPct = 100.0 * (resolverCpuNanos() - cpu0) / wall;
+      double allocMbPerSecond = (resolverAllocatedBytes() - alloc0) * 1e3 / wall;
+      double dnsQueriesPerSecond = dns != null ? (dns.queries().size() - queries0) * 1e9 / wall : 0;
       double processPct = 100.0 * (processCpuNanos() - process0) / wall;
       double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
       long heap = usedHeapAfterGc() - heapBefore;
@@ -159,12 +188,26 @@ public final class ScaleHarness {
       child.println("kill 0");
       childOut.readLine();
       long tk = System.nanoTime();
-      for (int i = 0; i < services; i += PORTS) {
-        dead.add(byService[i][0]);
+      // the listener behind 1 % of all tier-0 endpoints is gone; a service switches when all of its are
+      java.util.Set<Integer> affected = new java.util.HashSet<>();
+      for (int i = 0; i < services; i++) {
+        boolean allDead = true;
+        for (int e = 0; e < half; e++) {
+          int n = i * perService + e;
+          if (n % PORTS == 0) {
+            dead.add(byService[i][e]);
+          } else {
+            allDead = false;
+          }
+        }
+        if (allDead) {
+          affected.add(i);
+        }
       }
-      long switched = awaitTier(r, services, i -> i % PORTS == 0 ? 1 : 0, INTERVAL.plus(TIMEOUT).multipliedBy(3), tk);
+      long switched = awaitTier(r, services, i -> affected.contains(i) ? 1 : 0, INTERVAL.plus(TIMEOUT).multipliedBy(3),
+          tk);
       sleep(INTERVAL.plus(TIMEOUT).toMillis() + 1_000);
-      long collateral = failedOver.stream().filter(s -> Integer.parseInt(s.substring(4)) % PORTS != 0).count();
+      long collateral = failedOver.stream().filter(s -> !affected.contains(Integer.parseInt(s.substring(4)))).count();
       stop.set(true);
       clients.join(5_000);
       child.println("revive 0");
@@ -173,12 +216,18 @@ public final class ScaleHarness {
       StringBuilder roles = new StringBuilder();
       byRole.forEach((role, ns) -> roles.append(roles.length() == 0 ? "" : ",").append(role).append(':')
           .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * (ns - byRole0.getOrDefault(role, 0L)) / wall)));
-      return String.format(java.util.Locale.ROOT, "addresses=%d check=%s traffic=%s converge_ms=%d steady_cpu_pct=%.1f"
+      if (dns != null) {
+        dns.close();
+      }
+      return String.format(java.util.Locale.ROOT, "addresses=%d shape=%dx%d names=%s check=%s traffic=%s converge_ms=%d"
+              + " steady_cpu_pct=%.1f"
               + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
-              + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f cpu_pct_by_thread=%s",
-          addresses, check, traffic ? "on" : "off", converge, cpuPct, processPct, heap / 1e6,
+              + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f alloc_mb_per_s=%.1f dns_queries_per_s=%.1f"
+              + " cpu_pct_by_thread=%s",
+          addresses, services, perService, names ? "on" : "off", check, traffic ? "on" : "off", converge, cpuPct,
+          processPct, heap / 1e6,
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
-          addresses * 1000.0 / INTERVAL.toMillis(), roles);
+          addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, roles);
     }
   }
 
@@ -245,6 +294,17 @@ public final class ScaleHarness {
       }
     }
     return out;
+  }
+
+  static long resolverAllocatedBytes() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
+        sum += Math.max(0, threads.getThreadAllocatedBytes(t.getThreadId()));
+      }
+    }
+    return sum;
   }
 
   static long processCpuNanos() {

@@ -81,7 +81,7 @@ class SlowDnsIsolationTest {
             .tier(1, "127.0.0.2:" + b.port(), e -> e.check(HealthChecks.tcp()).interval(Duration.ofSeconds(1))
                 .jitter(0).passiveFirst(false))), x -> x, null);
     awaitChecked(Instant.EPOCH);
-    Target before = f.resolver.select("pay");
+    Target before = awaitTarget();
     Dns dns = FailoverDns.of(f.resolver);
     assertEquals(NAMES, resolveAll(dns), "every name cached while the server is quick");
 
@@ -101,6 +101,21 @@ class SlowDnsIsolationTest {
     assertEquals(before.generation(), now.generation(), "the routing table never changed");
     assertEquals(before.endpoint(), now.endpoint());
     assertTrue(f.resolver.snapshot().stats().probesStarted() >= 12, "checks kept running");
+  }
+
+  /** Waits (bounded) for the first decision after the first check results. */
+  Target awaitTarget() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        return f.resolver.select("pay");
+      } catch (io.github.failoverresolver.NoEligibleTargetException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(2);
+      }
+    }
   }
 
   /** Waits (bounded) until both addresses have a check result from {@code since} on. */

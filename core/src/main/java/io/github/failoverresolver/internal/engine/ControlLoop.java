@@ -320,6 +320,20 @@ public final class ControlLoop {
 
   // ---- decide and publish ---------------------------------------------------------------------
 
+  /**
+   * Decides {@code s} once the inputs already queued on the loop are applied: a burst of check results for
+   * one service makes one decision. On the loop only.
+   */
+  void decideSoon(ServiceState s) {
+    if (!s.decideQueued) {
+      s.decideQueued = true;
+      control.execute(() -> {
+        s.decideQueued = false;
+        decide(s);
+      });
+    }
+  }
+
   /** Decides {@code s} again from its current facts and publishes the result. On the loop only. */
   void decide(ServiceState s) {
     if (closed) {

@@ -205,7 +205,7 @@ final class Inputs {
       }
     }
     if (ejectionEnded || a.health.health() != before) {
-      loop.decide(ep.service); // a result that changes no eligibility publishes nothing
+      loop.decideSoon(ep.service); // a result that changes no eligibility publishes nothing
     }
   }
 
@@ -266,7 +266,7 @@ final class Inputs {
     }
     changed |= sharedCredentials(ep.service);
     if (changed) {
-      loop.decide(ep.service); // verdicts that change nothing publish nothing
+      loop.decideSoon(ep.service); // verdicts that change nothing publish nothing
     }
   }
 

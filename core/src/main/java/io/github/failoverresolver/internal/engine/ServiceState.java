@@ -25,6 +25,7 @@ final class ServiceState {
   Decision last;
   String reason = "starting";
   ScheduledFuture<?> decideAgain;
+  boolean decideQueued;
   long decideAgainAt = Long.MAX_VALUE;
 
   ServiceState(ServiceConfig cfg) {

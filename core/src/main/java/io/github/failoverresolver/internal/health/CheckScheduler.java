@@ -66,6 +66,8 @@ public final class CheckScheduler {
     long token;
     int skippedInARow;
     volatile long startedAt = NOT_STARTED;
+    /** When the check thread had its result: a slow loop must not turn a quick check into a timeout. */
+    volatile long finishedAt = NOT_STARTED;
   }
 
   /**
@@ -184,7 +186,7 @@ public final class CheckScheduler {
     for (Slot s : List.copyOf(inFlight)) {
       long start = s.startedAt;
       long timeoutMs = s.plan.context().timeout().toMillis();
-      if (!s.timedOut && start != NOT_STARTED && now >= start + timeoutMs) {
+      if (!s.timedOut && start != NOT_STARTED && s.finishedAt == NOT_STARTED && now >= start + timeoutMs) {
         s.timedOut = true; // its late result is ignored; it stays pending until it returns
         s.result.accept(false, "check timed out after " + timeoutMs + " ms");
         enqueue(s, now + delay(s.plan));
@@ -220,6 +222,7 @@ public final class CheckScheduler {
       s.pending = true;
       s.timedOut = false;
       s.startedAt = NOT_STARTED;
+      s.finishedAt = NOT_STARTED;
       s.token++;
       inFlight.add(s);
       counted(now);
@@ -254,10 +257,16 @@ public final class CheckScheduler {
         for (int i = 0; i < batch.size(); i++) {
           Slot s = batch.get(i);
           long token = tokens[i];
-          s.startedAt = clock.millis();
+          long start = clock.millis();
+          s.startedAt = start;
           started.increment();
           HealthCheck.Result r = call(s.plan);
-          results.add(() -> deliver(s, token, r));
+          long end = clock.millis();
+          s.finishedAt = end;
+          long timeoutMs = s.plan.context().timeout().toMillis();
+          HealthCheck.Result judged = end - start > timeoutMs // late by its own clock, not by the loop's
+              ? HealthCheck.Result.unhealthy("check timed out after " + timeoutMs + " ms") : r;
+          results.add(() -> deliver(s, token, judged));
           long now = clock.millis();
           if (now - flushed >= FLUSH_MS && i + 1 < batch.size()) {
             List<Runnable> ready = List.copyOf(results);
@@ -285,6 +294,7 @@ public final class CheckScheduler {
     inFlight.remove(s);
     s.pending = false;
     s.startedAt = NOT_STARTED;
+    s.finishedAt = NOT_STARTED;
     if (s.stopped || s.timedOut) {
       return; // a late result of a round already counted as timed out
     }
