@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -50,7 +48,7 @@ import javax.net.ssl.SSLContext;
  * validation (the README's defaults table shows the same).
  */
 public final class ResolverConfig {
-  private static final Pattern SECTION = Pattern.compile("\\[\\s*(dns|resolver|service|endpoint)(?:\\s+([^\\]]*))?\\s*]");
+  private static final java.util.Set<String> SECTIONS = java.util.Set.of("dns", "resolver", "service", "endpoint");
 
   private ResolverConfig() {}
 
@@ -81,12 +79,15 @@ public final class ResolverConfig {
       }
       int n = i + 1;
       if (text.startsWith("[")) {
-        Matcher m = SECTION.matcher(text);
-        if (!m.matches()) {
-          throw new ConfigException(name + ":" + n + ": unknown section " + text
+        // split by hand, in one pass: a regular expression here backtracked on long runs of spaces
+        String inner = text.endsWith("]") ? text.substring(1, text.length() - 1).strip() : null;
+        int space = inner == null ? -1 : indexOfWhitespace(inner);
+        String kind = inner == null ? "" : space < 0 ? inner : inner.substring(0, space);
+        if (!SECTIONS.contains(kind)) {
+          throw new ConfigException(name + ":" + n + ": unknown section " + shown(text)
               + "; expected [dns], [resolver], [service NAME] or [endpoint SERVICE HOST:PORT]");
         }
-        current = new Section(m.group(1), m.group(2) == null ? "" : m.group(2).strip(), n, new ArrayList<>());
+        current = new Section(kind, space < 0 ? "" : inner.substring(space).strip(), n, new ArrayList<>());
         sections.add(current);
         continue;
       }
@@ -160,6 +161,20 @@ public final class ResolverConfig {
       resolver.service(e.getKey(), sb -> e.getValue().forEach(step -> step.accept(sb)));
     }
     return resolver;
+  }
+
+  private static int indexOfWhitespace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A line as an error shows it: at most 80 characters. */
+  private static String shown(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   /** Points an error found while building at the line its holder or setting came from. */

@@ -239,8 +239,14 @@ public final class Setting<T> {
     return type.format.apply(value);
   }
 
+  /** The longest duration any setting takes: longer ones overflow the arithmetic of deadlines. */
+  public static final Duration MAX_DURATION = Duration.ofDays(3650);
+
   /** The problem with {@code value}, if any (in words, without the setting's name). */
   public Optional<String> problem(T value) {
+    if (value != null && value instanceof Duration d && d.compareTo(MAX_DURATION) > 0) {
+      return Optional.of("must be at most " + formatDuration(MAX_DURATION));
+    }
     return value != null && rule.valid.test(value) ? Optional.empty() : Optional.of(rule.text);
   }
 
@@ -284,22 +290,35 @@ public final class Setting<T> {
     static final Type<Boolean> BOOL = new Type<>(Boolean.class, Setting::parseBool, b -> b ? "true" : "false");
   }
 
-  static Duration parseDuration(String value) {
+  /**
+   * Parses a duration in the configuration file's form ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
+   * {@code 14d}).
+   *
+   * @throws IllegalArgumentException saying what was expected, or that it is too large
+   */
+  public static Duration parseDuration(String value) {
     Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + value + "' is not a duration (like 500ms, 30s, 5m, 1h, 14d)");
     }
     long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } catch (ArithmeticException tooLarge) {
+      throw new IllegalArgumentException("'" + value + "' is too large (at most " + formatDuration(MAX_DURATION) + ")");
+    }
   }
 
   static String formatDuration(Duration d) {
+    if (d.compareTo(MAX_DURATION) > 0) {
+      return d.toDays() + "d"; // beyond any bound: no millisecond count fits
+    }
     long ms = d.toMillis();
     long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
     String[] names = {"d", "h", "m", "s"};

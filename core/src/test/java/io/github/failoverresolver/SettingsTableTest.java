@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,6 +164,45 @@ class SettingsTableTest {
 
   private void assertDoesNotThrowClosing(List<String> lines) {
     org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> build(lines).close());
+  }
+
+  /** Durations that would overflow a deadline are refused once, in the table, from builders and files alike. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyDurationIsBoundedFromBuildersAndFiles() {
+    String file = dir.resolve("test.conf").toString();
+    for (Setting<?> s : Setting.all()) {
+      if (s.valueType() != Duration.class) {
+        continue;
+      }
+      int[] line = new int[1];
+      ConfigException tooLong = assertThrows(ConfigException.class, () -> build(config(s.scope(),
+          s.key() + " = 200000d", line)).close(), s.toString());
+      assertEquals(file + ":" + line[0] + ": key '" + s.key() + "': '200000d' must be at most 3650d",
+          tooLong.getMessage());
+      ConfigException overflow = assertThrows(ConfigException.class, () -> build(config(s.scope(),
+          s.key() + " = 9999999999999999d", line)).close(), s.toString());
+      assertTrue(overflow.getMessage().startsWith(file + ":" + line[0] + ": key '" + s.key() + "': "),
+          overflow.getMessage());
+      assertEquals(Optional.of("must be at most 3650d"),
+          ((Setting<Duration>) s).problem(java.time.temporal.ChronoUnit.FOREVER.getDuration()));
+    }
+    IllegalArgumentException forever = assertThrows(IllegalArgumentException.class, () -> FailoverResolver.builder()
+        .dns(DnsSettings.builder().provider("none", Upstreams.of("127.0.0.1:9")).build())
+        .service("pay", x -> x.tier(0, ENDPOINT, e -> e.interval(java.time.temporal.ChronoUnit.FOREVER.getDuration())))
+        .build());
+    assertTrue(forever.getMessage().startsWith("service[pay].tier[0].endpoint[" + ENDPOINT + "].interval=PT"),
+        forever.getMessage());
+    assertTrue(forever.getMessage().endsWith(": must be at most 3650d"), forever.getMessage());
+  }
+
+  /** A section header is split in one pass: 4,000 spaces before a missing bracket fail at once. */
+  @Test
+  void aLongMalformedSectionHeaderFailsAtOnce() {
+    String header = "[service" + " ".repeat(4_000) + "x";
+    ConfigException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> assertThrows(ConfigException.class, () -> build(List.of(header)).close()));
+    assertTrue(e.getMessage().contains(":1: unknown section [service    "), e.getMessage());
   }
 
   @Test

@@ -34,9 +34,9 @@ public final class Doctor {
       } else if (args[i].equals("--wait") && i + 1 < args.length) {
         String value = args[++i];
         try {
-          wait = Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException bad) {
-          err.println("doctor: --wait '" + value + "' is not a duration (like 20s or 2m)");
+          wait = io.github.failoverresolver.Setting.parseDuration(value); // the configuration file's form
+        } catch (IllegalArgumentException bad) {
+          err.println("doctor: --wait: " + bad.getMessage());
           return 2;
         }
       } else {

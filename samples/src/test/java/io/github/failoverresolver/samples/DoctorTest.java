@@ -91,6 +91,14 @@ class DoctorTest {
   }
 
   @Test
+  void waitTakesTheFileFormAndABadOneExitsTwo() throws Exception {
+    assertEquals(0, doctor(config().toString(), "--wait", "500ms"));
+    assertEquals(2, doctor(config().toString(), "--wait", "10"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("doctor: --wait: '10' is not a duration (like 500ms,"
+        + " 30s, 5m, 1h, 14d)\n"), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void jsonOutputParses() throws Exception {
     backup.readiness(503);
     assertEquals(1, doctor(config().toString(), "--json"));
