@@ -66,7 +66,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
     /** The right answer under another message ID. */
     WRONG_ID,
     /** The right message ID followed by bytes that do not parse. */
-    GARBAGE
+    GARBAGE,
+    /**
+     * UDP answers carry TC; over TCP the server announces a 65,535-byte answer and then sends one byte every
+     * 1.5 s (a slow drip that a per-read timeout never catches).
+     */
+    TCP_DRIP
   }
 
   /**
@@ -357,6 +362,17 @@ public final class LoopbackDnsServer implements AutoCloseable {
         int length = in.readUnsignedShort();
         byte[] query = new byte[length];
         in.readFully(query);
+        if (fault == Fault.TCP_DRIP) {
+          Record q = new Message(query).getQuestion();
+          log.add(new Query(q.getName().toString(), Type.string(q.getType()), "tcp", clock.instant(), "DRIP"));
+          out.writeShort(65535);
+          for (int i = 0; i < 40 && !closed; i++) { // bounded: at most a minute
+            out.write(query[i % 2]);
+            out.flush();
+            Thread.sleep(1_500);
+          }
+          return;
+        }
         Optional<byte[]> answer = handle(query, "tcp");
         if (answer.isPresent()) {
           out.writeShort(answer.get().length);
@@ -366,6 +382,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
       }
     } catch (EOFException | SocketException done) {
       // client closed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       // drop the connection
     } finally {
@@ -444,7 +462,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
       answer.getHeader().setID((id + 1) & 0xffff);
     }
     if (transport.equals("udp")) {
-      if (mode == Fault.TRUNCATE) {
+      if (mode == Fault.TRUNCATE || mode == Fault.TCP_DRIP) {
         Message tc = reply(query);
         tc.getHeader().setFlag(Flags.TC);
         return Optional.of(tc.toWire());

@@ -1,8 +1,8 @@
 package io.github.failoverresolver.internal.dns;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -98,18 +98,13 @@ final class DnsTransport {
       o.writeShort(out.length);
       o.write(out);
       o.flush();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
+      InputStream in = socket.getInputStream();
       String discarded = null;
       while (true) {
-        wait = remainingMillis(deadlineNanos);
-        if (wait <= 0) {
-          throw timeout(deadlineNanos, discarded);
-        }
-        socket.setSoTimeout(wait);
         byte[] answer;
         try {
-          answer = new byte[in.readUnsignedShort()];
-          in.readFully(answer);
+          byte[] length = readFully(socket, in, new byte[2], deadlineNanos);
+          answer = readFully(socket, in, new byte[((length[0] & 0xff) << 8) | (length[1] & 0xff)], deadlineNanos);
         } catch (SocketTimeoutException e) {
           throw timeout(deadlineNanos, discarded);
         }
@@ -126,6 +121,28 @@ final class DnsTransport {
     } catch (IOException e) {
       throw new ExchangeFailure("tcp error: " + e.getMessage());
     }
+  }
+
+  /**
+   * Reads {@code buffer} full before the deadline: one total deadline for the exchange, not one per read, so
+   * a server dripping a byte at a time cannot hold the lookup past it.
+   */
+  private static byte[] readFully(Socket socket, InputStream in, byte[] buffer, long deadlineNanos)
+      throws IOException {
+    int off = 0;
+    while (off < buffer.length) {
+      int wait = remainingMillis(deadlineNanos);
+      if (wait <= 0) {
+        throw new SocketTimeoutException("deadline");
+      }
+      socket.setSoTimeout(wait);
+      int n = in.read(buffer, off, buffer.length - off);
+      if (n < 0) {
+        throw new java.io.EOFException();
+      }
+      off += n;
+    }
+    return buffer;
   }
 
   private static final class MismatchException extends Exception {
