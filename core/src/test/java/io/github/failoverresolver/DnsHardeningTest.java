@@ -1,6 +1,7 @@
 package io.github.failoverresolver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.failoverresolver.testing.LoopbackDnsServer;
@@ -30,6 +31,53 @@ class DnsHardeningTest {
       // 2 s for the dripping provider (A), then the other; a per-read timeout would have taken 60 s here
       assertTrue(ms < 3_500, "lookup took " + ms + " ms");
       System.out.println("slow-drip lookup took " + ms + " ms (queryTimeout 2000 ms)");
+    }
+  }
+
+  /** Looks {@code name} up every millisecond of virtual time for 10 s; returns the queries both servers saw. */
+  static long queriesOverTenSecondsOfLookups(DnsFixture f, String name) {
+    long before = f.primary.queries().size() + f.secondary.queries().size();
+    for (int ms = 0; ms < 10_000; ms++) {
+      try {
+        f.cache.lookup(name, RecordType.A);
+      } catch (DnsLookupException expected) {
+        // failing is what the name does here
+      }
+      f.advance(Duration.ofMillis(1));
+    }
+    return f.primary.queries().size() + f.secondary.queries().size() - before;
+  }
+
+  /**
+   * Failures are cached (RFC 9520), 1 s doubling up to staleRecheck: a cold name against two always-SERVFAIL
+   * providers, looked up 10,000 times over 10 s, sends a handful of queries, not thousands; so does a hot
+   * name whose stale answer is served meanwhile (its background refresh is not retried at once either).
+   */
+  @Test
+  void failuresAreCachedSoAFailingProviderIsNotHammered() {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 3600, 30).a("hot.test", 5, "127.0.0.7").fault(LoopbackDnsServer.Fault.SERVFAIL);
+      f.secondary.zone("test", 3600, 30).a("hot.test", 5, "127.0.0.7").fault(LoopbackDnsServer.Fault.SERVFAIL);
+      long cold = queriesOverTenSecondsOfLookups(f, "cold.test");
+      assertTrue(cold <= 10, "queries for a failing cold name over 10 s: " + cold);
+
+      f.primary.fault(LoopbackDnsServer.Fault.NONE);
+      f.secondary.fault(LoopbackDnsServer.Fault.NONE);
+      assertEquals(List.of("127.0.0.7"), addresses(f, "hot.test"));
+      f.primary.fault(LoopbackDnsServer.Fault.SERVFAIL);
+      f.secondary.fault(LoopbackDnsServer.Fault.SERVFAIL);
+      long hot = queriesOverTenSecondsOfLookups(f, "hot.test");
+      assertTrue(hot <= 12, "queries for a failing hot name over 10 s: " + hot);
+      assertFalse(f.events(FailoverEvent.StaleAnswerServed.class).isEmpty(), "the stale answer was served");
+      System.out.println("failing provider queries over 10 s of lookups: cold name " + cold + ", hot name " + hot);
+    }
+  }
+
+  static List<String> addresses(DnsFixture f, String name) {
+    try {
+      return f.cache.lookup(name, RecordType.A).addresses().stream().map(InetAddress::getHostAddress).toList();
+    } catch (DnsLookupException e) {
+      throw new AssertionError(e);
     }
   }
 }

@@ -76,6 +76,11 @@ public final class DnsEngine {
   private final EventDispatcher events;
   private final Cache<Key, Entry> cache;
   private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
+  /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
+  private final Map<Key, Failure> failures = new ConcurrentHashMap<>();
+
+  /** A cached failure: until when, and how many in a row. */
+  private record Failure(DnsLookupException cause, long until, int inARow) {}
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final Executor executor;
@@ -263,8 +268,17 @@ public final class DnsEngine {
     return e.answer.asStale();
   }
 
-  /** One upstream query per key at a time: later callers wait for the first one's result. */
+  /**
+   * One upstream query per key at a time: later callers wait for the first one's result. A key that failed
+   * recently fails again at once, with no query, until its failure expires (RFC 9520).
+   */
   private Entry fetchCoalesced(Key key) throws DnsLookupException {
+    Failure failed = failures.get(key);
+    if (failed != null && clock.millis() < failed.until()) {
+      DnsLookupException cause = failed.cause();
+      throw new DnsLookupException(cause.host(), "failed " + failed.inARow() + " time(s) in a row; not asked again"
+          + " until " + Instant.ofEpochMilli(failed.until()), cause.attempts());
+    }
     CompletableFuture<Entry> mine = new CompletableFuture<>();
     CompletableFuture<Entry> running = inflight.putIfAbsent(key, mine);
     if (running != null) {
@@ -283,9 +297,19 @@ public final class DnsEngine {
     }
     try {
       Entry fresh = fetch(key);
+      failures.remove(key);
       mine.complete(fresh);
       return fresh;
-    } catch (DnsLookupException | RuntimeException failure) {
+    } catch (DnsLookupException failure) {
+      long now = clock.millis();
+      failures.compute(key, (k, before) -> {
+        int n = before == null ? 1 : before.inARow() + 1;
+        long backoff = Math.min(1_000L << Math.min(n - 1, 20), Math.max(1_000, settings.staleRecheck().toMillis()));
+        return new Failure(failure, now + backoff, n);
+      });
+      mine.completeExceptionally(failure);
+      throw failure;
+    } catch (RuntimeException failure) {
       mine.completeExceptionally(failure);
       throw failure;
     } finally {
@@ -345,8 +369,9 @@ public final class DnsEngine {
   }
 
   private void refreshInBackground(Key key, Entry e) {
-    if (closed || !e.refreshing.compareAndSet(false, true)) {
-      return;
+    Failure failed = failures.get(key);
+    if (closed || failed != null && clock.millis() < failed.until() || !e.refreshing.compareAndSet(false, true)) {
+      return; // (a refresh that just failed is not retried before its failure expires)
     }
     refreshes.increment();
     try {
