@@ -80,4 +80,15 @@ class DnsHardeningTest {
       throw new AssertionError(e);
     }
   }
+
+  /** Addresses reached through a CNAME carry the name asked for (TLS checks that name), without a trailing dot. */
+  @Test
+  void addressesCarryTheNameAskedForNotTheCnameTarget() throws Exception {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 3600, 30).cname("into.test", 60, "target.test").a("target.test", 60, "127.0.0.9");
+      List<InetAddress> found = f.cache.addresses("into.test");
+      assertEquals(List.of(InetAddress.getByName("127.0.0.9")), found);
+      assertEquals("into.test", found.get(0).getHostName());
+    }
+  }
 }

@@ -80,7 +80,7 @@ final class NameResolution {
           for (Record r : matches) {
             ttl = Math.min(ttl, r.getTTL());
           }
-          return positive(type, chain, matches, response.provider(), ttl);
+          return positive(qname, type, chain, matches, response.provider(), ttl);
         }
         Optional<CNAMERecord> alias = answers.stream()
             .filter(r -> r.getType() == Type.CNAME && r.getName().equals(here))
@@ -121,22 +121,34 @@ final class NameResolution {
         + String.join(" -> ", names(chain)), List.of());
   }
 
-  private static Resolved positive(int type, List<Name> chain, List<Record> matches, String source, long ttl) {
-    List<InetAddress> addresses = new ArrayList<>();
+  private static Resolved positive(Name asked, int type, List<Name> chain, List<Record> matches, String source,
+      long ttl) {
+    // the name asked for, not the CNAME target's, with no trailing dot: a socket made from one of these
+    // addresses has TLS check the certificate against the name the caller meant; duplicates are dropped
+    String askedFor = asked.toString(true);
+    java.util.Set<InetAddress> addresses = new java.util.LinkedHashSet<>();
     List<SrvRecord> srv = new ArrayList<>();
     List<String> ns = new ArrayList<>();
     for (Record r : matches) {
       if (r instanceof ARecord a) {
-        addresses.add(a.getAddress());
+        addresses.add(named(askedFor, a.getAddress()));
       } else if (r instanceof AAAARecord a) {
-        addresses.add(a.getAddress());
+        addresses.add(named(askedFor, a.getAddress()));
       } else if (r instanceof SRVRecord s) {
         srv.add(new SrvRecord(s.getPriority(), s.getWeight(), s.getPort(), s.getTarget().toString()));
       } else if (r instanceof org.xbill.DNS.NSRecord n) {
         ns.add(n.getTarget().toString().toLowerCase(java.util.Locale.ROOT));
       }
     }
-    return new Resolved(Status.NOERROR, names(chain), addresses, srv, ns, source, ttl);
+    return new Resolved(Status.NOERROR, names(chain), List.copyOf(addresses), srv, ns, source, ttl);
+  }
+
+  private static InetAddress named(String host, InetAddress address) {
+    try {
+      return InetAddress.getByAddress(host, address.getAddress());
+    } catch (java.net.UnknownHostException impossible) { // only for a bad length, which a record cannot have
+      return address;
+    }
   }
 
   private static List<String> names(List<Name> chain) {
