@@ -91,4 +91,33 @@ class DnsHardeningTest {
       assertEquals("into.test", found.get(0).getHostName());
     }
   }
+
+  /**
+   * requireDnssec cannot be bypassed through a CNAME: a non-validating provider answers a name outside the
+   * zone with a CNAME into it plus an A record for the target; that A record is not believed, and the target
+   * asked for on its own needs a validating provider's authenticated answer (which this one is not).
+   */
+  @Test
+  void aCnameIntoARequiredZoneCannotCarryUnauthenticatedData() throws Exception {
+    ManualSchedulerHolder t = new ManualSchedulerHolder();
+    try (LoopbackDnsServer plain = LoopbackDnsServer.start(t.time.clock());
+        LoopbackDnsServer validating = LoopbackDnsServer.start(t.time.clock());
+        DnsCache cache = DnsCache.builder(DnsSettings.builder()
+                .provider("plain", Upstreams.of(plain.hostAndPort()))
+                .provider("validating", Upstreams.of(validating.hostAndPort()).validating())
+                .requireDnssec("secure.test").queryTimeout(Duration.ofMillis(500)).build())
+            .clock(t.time.clock()).scheduler(t.time).executor(t.time).listenerExecutor(Runnable::run).build()) {
+      plain.zone("test", 3600, 30).cname("into-secure.test", 60, "api.secure.test")
+          .a("api.secure.test", 60, "127.0.0.66");
+      validating.zone("test", 3600, 30).a("api.secure.test", 60, "127.0.0.66"); // answers, but without AD
+      DnsLookupException e = org.junit.jupiter.api.Assertions.assertThrows(DnsLookupException.class,
+          () -> cache.addresses("into-secure.test"));
+      assertTrue(e.getMessage().contains("not DNSSEC-authenticated"), e.getMessage());
+    }
+  }
+
+  /** Virtual time for a cache built by hand. */
+  static final class ManualSchedulerHolder {
+    final io.github.failoverresolver.testing.ManualScheduler time = new io.github.failoverresolver.testing.ManualScheduler();
+  }
 }

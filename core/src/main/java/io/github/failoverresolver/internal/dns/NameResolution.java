@@ -101,6 +101,15 @@ final class NameResolution {
               + String.join(" -> ", names(chain)), List.of());
         }
         current = target;
+        if (client.requiresDnssec(target) && !client.requiresDnssec(atStart)) {
+          // the chain enters a zone that requires DNSSEC, but this response answered a name outside it (maybe
+          // from a non-validating provider): its data for the target is not believed; the target is asked
+          // for on its own, where only a validating provider's authenticated answer counts
+          break;
+        }
+      }
+      if (!current.equals(atStart) && client.requiresDnssec(current) && !client.requiresDnssec(atStart)) {
+        continue; // ask again for the target, under its zone's rule
       }
       Optional<SOARecord> soa = m.getSection(Section.AUTHORITY).stream()
           .filter(r -> r.getType() == Type.SOA)

@@ -80,6 +80,11 @@ final class UpstreamClient {
     return query(name, type, order);
   }
 
+  /** Whether answers for {@code name} must be DNSSEC-authenticated by a validating provider. */
+  boolean requiresDnssec(Name name) {
+    return dnssecZones.stream().anyMatch(name::subdomain);
+  }
+
   /** Asks exactly these providers, in this order. */
   Result query(Name name, int type, List<DnsProvider> order) {
     List<String> attempts = new ArrayList<>();
