@@ -120,4 +120,16 @@ class DnsHardeningTest {
   static final class ManualSchedulerHolder {
     final io.github.failoverresolver.testing.ManualScheduler time = new io.github.failoverresolver.testing.ManualScheduler();
   }
+
+  /** A NODATA whose SOA TTL and minimum are 0 is cached for minTtl: 500 calls for an IPv4-only name, one AAAA query. */
+  @Test
+  void nodataWithAZeroSoaTtlStillGetsTheFloor() throws Exception {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 0, 0).a("v4only.test", 60, "127.0.0.5");
+      for (int i = 0; i < 500; i++) {
+        assertEquals(List.of(InetAddress.getByName("127.0.0.5")), f.cache.addresses("v4only.test"));
+      }
+      assertEquals(1, f.primary.queries().stream().filter(q -> q.type().equals("AAAA")).count());
+    }
+  }
 }

@@ -338,7 +338,14 @@ public final class DnsEngine {
   private Duration clamp(NameResolution.Resolved r) {
     Duration raw = Duration.ofSeconds(Math.max(0, r.ttlSeconds()));
     if (r.status() != DnsAnswer.Status.NOERROR) {
-      return raw.compareTo(settings.maxNegativeTtl()) > 0 ? settings.maxNegativeTtl() : raw;
+      if (r.ttlSeconds() < 0) {
+        return Duration.ZERO; // no SOA: not cached (RFC 2308)
+      }
+      // an SOA TTL or minimum of 0 still gets the floor, so an IPv4-only name is not asked AAAA on every call
+      Duration floor = settings.minTtl().compareTo(settings.maxNegativeTtl()) < 0 ? settings.minTtl()
+          : settings.maxNegativeTtl();
+      Duration atLeast = raw.compareTo(floor) < 0 ? floor : raw;
+      return atLeast.compareTo(settings.maxNegativeTtl()) > 0 ? settings.maxNegativeTtl() : atLeast;
     }
     if (raw.compareTo(settings.minTtl()) < 0) {
       return settings.minTtl();

@@ -115,7 +115,8 @@ final class NameResolution {
           .filter(r -> r.getType() == Type.SOA)
           .map(SOARecord.class::cast)
           .findFirst();
-      long negativeTtl = soa.map(s -> Math.min(s.getTTL(), s.getMinimum())).orElse(0L);
+      // -1: no SOA, so not cacheable at all (RFC 2308 section 5); an SOA's 0 gets the cache's floor
+      long negativeTtl = soa.map(s -> Math.min(s.getTTL(), s.getMinimum())).orElse(-1L);
       if (m.getRcode() == Rcode.NXDOMAIN) {
         return new Resolved(Status.NXDOMAIN, names(chain), List.of(), List.of(), List.of(), response.provider(),
             Math.min(ttl, negativeTtl));
