@@ -73,16 +73,9 @@ final class Configs {
       throw structural(key, key + ": " + bad.getMessage());
     }
     Optional<InetAddress> literal = ServerSpecs.ipLiteral(hp.host());
-    String host = hp.host().toLowerCase(Locale.ROOT);
-    if (host.endsWith(".")) {
-      host = host.substring(0, host.length() - 1);
-    }
-    if (literal.isEmpty()) {
-      try {
-        DnsEngine.parseName(host);
-      } catch (DnsLookupException bad) {
-        throw structural(key, key + ": '" + hp.host() + "' is not a valid host name: " + bad.getMessage());
-      }
+    String host = literal.isPresent() ? hp.host().toLowerCase(Locale.ROOT) : hostName(key, hp.host());
+    if (literal.isPresent() && !io.github.failoverresolver.internal.dns.DnsEngine.usableAddress(literal.get())) {
+      throw structural(key, key + ": " + hp.host() + " is not a destination (unspecified, multicast or broadcast)");
     }
     EndpointBuilder b = e.builder();
     b.values.validate(key);
@@ -98,6 +91,42 @@ final class Configs {
     }
     return new EndpointConfig(HostPort.join(host, port), e.tier(), host, port, literal, b.check, tls, b.credential,
         b.values.frozen());
+  }
+
+  /**
+   * A host name as DNS will be asked for it: IDN names in their ASCII form, lower case, no trailing dot,
+   * letter-digit-hyphen labels of 1 to 63 characters not starting or ending with a hyphen, and not all
+   * digits (an IPv4 literal that is not one, such as 256.1.1.1).
+   */
+  private static String hostName(String key, String given) {
+    String bad = key + ": '" + given.replaceAll("\\p{Cntrl}", "?") + "' is not a valid host name: ";
+    String ascii;
+    try {
+      ascii = java.net.IDN.toASCII(given, java.net.IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw structural(key, bad + "not a letter-digit-hyphen name");
+    }
+    String host = ascii.endsWith(".") ? ascii.substring(0, ascii.length() - 1) : ascii;
+    if (host.isEmpty() || host.length() > 253) {
+      throw structural(key, bad + "empty or longer than 253 characters");
+    }
+    boolean allNumeric = true;
+    for (String label : host.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+          || !label.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        throw structural(key, bad + "each label must be 1 to 63 letters, digits or inner hyphens");
+      }
+      allNumeric &= label.chars().allMatch(Character::isDigit);
+    }
+    if (allNumeric) {
+      throw structural(key, bad + "all numeric, but not an IP address");
+    }
+    try {
+      DnsEngine.parseName(host);
+    } catch (DnsLookupException e) {
+      throw structural(key, bad + e.getMessage());
+    }
+    return host;
   }
 
   private static SettingException structural(String holder, String message) {

@@ -132,4 +132,39 @@ class DnsHardeningTest {
       assertEquals(1, f.primary.queries().stream().filter(q -> q.type().equals("AAAA")).count());
     }
   }
+
+  /** Unspecified, multicast and broadcast addresses in an answer are not handed out. */
+  @Test
+  void oddAddressesInAnAnswerAreDropped() throws Exception {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 3600, 30).a("odd.test", 60, "0.0.0.0", "224.0.0.1", "255.255.255.255", "127.0.0.5")
+          .aaaa("odd.test", 60, "::", "ff02::1");
+      assertEquals(List.of(InetAddress.getByName("127.0.0.5")), f.cache.addresses("odd.test"));
+    }
+  }
+
+  /** Builds a resolver whose background work never runs (no socket is opened): only validation matters. */
+  static FailoverResolver resolverFor(String endpoint) {
+    io.github.failoverresolver.testing.ManualScheduler time = new io.github.failoverresolver.testing.ManualScheduler();
+    return FailoverResolver.builder()
+        .dns(DnsSettings.builder().provider("none", Upstreams.of("127.0.0.1:9")).build())
+        .clock(time.clock()).scheduler(time).checkExecutor(task -> { }).controlExecutor(Runnable::run)
+        .listenerExecutor(Runnable::run)
+        .service("pay", s -> s.tier(0, endpoint))
+        .build();
+  }
+
+  /** Endpoint hosts that DNS could not mean are refused, naming the endpoint; IDN names go out as ASCII. */
+  @Test
+  void endpointHostsAreValidatedAndIdnNamesConverted() {
+    for (String bad : List.of("a b.test:443", "-a.test:443", "a-.test:443", "256.1.1.1:443", "0.0.0.0:443",
+        "224.0.0.1:443", "a..test:443")) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> resolverFor(bad).close(), bad);
+      assertTrue(e.getMessage().startsWith("service[pay].tier[0].endpoint[" + bad + "]: "), e.getMessage());
+    }
+    try (FailoverResolver r = resolverFor("Café.Test:443")) {
+      assertEquals("xn--caf-dma.test", r.snapshot().service("pay").orElseThrow().endpoints().get(0).host());
+    }
+  }
 }

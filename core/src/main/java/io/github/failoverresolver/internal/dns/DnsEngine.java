@@ -12,6 +12,7 @@ import io.github.failoverresolver.FailoverEvent;
 import io.github.failoverresolver.RecordType;
 import io.github.failoverresolver.internal.DaemonThreads;
 import io.github.failoverresolver.internal.EventDispatcher;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +170,11 @@ public final class DnsEngine {
     } catch (TextParseException e) {
       throw new DnsLookupException(host, "invalid host name: " + e.getMessage(), List.of());
     }
+  }
+
+  /** Whether an address can be a destination (not unspecified, multicast or broadcast). */
+  public static boolean usableAddress(InetAddress a) {
+    return NameResolution.usable(a);
   }
 
   public DnsSettings settings() {

@@ -140,9 +140,9 @@ final class NameResolution {
     List<SrvRecord> srv = new ArrayList<>();
     List<String> ns = new ArrayList<>();
     for (Record r : matches) {
-      if (r instanceof ARecord a) {
+      if (r instanceof ARecord a && usable(a.getAddress())) {
         addresses.add(named(askedFor, a.getAddress()));
-      } else if (r instanceof AAAARecord a) {
+      } else if (r instanceof AAAARecord a && usable(a.getAddress())) {
         addresses.add(named(askedFor, a.getAddress()));
       } else if (r instanceof SRVRecord s) {
         srv.add(new SrvRecord(s.getPriority(), s.getWeight(), s.getPort(), s.getTarget().toString()));
@@ -151,6 +151,16 @@ final class NameResolution {
       }
     }
     return new Resolved(Status.NOERROR, names(chain), List.copyOf(addresses), srv, ns, source, ttl);
+  }
+
+  /**
+   * Whether an answer's address can be a destination: not the unspecified address (0.0.0.0 or ::, which
+   * reaches this very machine), not multicast, not the IPv4 broadcast address.
+   */
+  static boolean usable(InetAddress a) {
+    byte[] raw = a.getAddress();
+    boolean broadcast = raw.length == 4 && (raw[0] & raw[1] & raw[2] & raw[3]) == (byte) 0xff;
+    return !a.isAnyLocalAddress() && !a.isMulticastAddress() && !broadcast;
   }
 
   private static InetAddress named(String host, InetAddress address) {
