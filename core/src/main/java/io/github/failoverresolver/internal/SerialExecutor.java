@@ -39,11 +39,23 @@ public final class SerialExecutor implements Executor {
     if (draining.compareAndSet(false, true)) {
       try {
         delegate.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        draining.set(false);
+        if (closed()) {
+          tasks.clear(); // the resolver closed: a late result (a lookup, a check) has nobody to tell
+          return;
+        }
+        throw rejected;
       } catch (RuntimeException rejected) {
         draining.set(false);
         throw rejected;
       }
     }
+  }
+
+  /** Whether the delegate is an executor that was shut down (the resolver closed). */
+  private boolean closed() {
+    return delegate instanceof java.util.concurrent.ExecutorService es && es.isShutdown();
   }
 
   private void drain() {
@@ -85,6 +97,9 @@ public final class SerialExecutor implements Executor {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
+    }
+    if (closed()) {
+      throw new IllegalStateException("the resolver is closed");
     }
     FutureTask<T> future = new FutureTask<>(task);
     execute(future);

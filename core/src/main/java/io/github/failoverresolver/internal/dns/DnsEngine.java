@@ -396,6 +396,9 @@ public final class DnsEngine {
           e.lastFailure = clock.millis();
           log.debug("background refresh failed: {}", failure.getMessage());
         } catch (RuntimeException bug) {
+          if (closed) {
+            return; // closed while the refresh waited for a thread
+          }
           refreshFailures.increment();
           e.lastFailure = clock.millis();
           log.warn("background refresh of {} failed unexpectedly", key.name(), bug);

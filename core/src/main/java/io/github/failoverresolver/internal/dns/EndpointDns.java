@@ -114,7 +114,12 @@ public final class EndpointDns {
     name.inFlight = true;
     try {
       io.execute(() -> {
-        Answer a = lookup(name.host);
+        Answer a;
+        try {
+          a = lookup(name.host);
+        } catch (IllegalStateException closed) {
+          return; // the resolver closed while this lookup waited: nothing to report, nobody to tell
+        }
         loop.execute(() -> {
           name.inFlight = false;
           if (name.consumers.isEmpty()) {
