@@ -15,7 +15,13 @@ final class Pem {
   private Pem() {}
 
   static KeyStore trustStore(String at, Path path) {
-    try (InputStream in = Files.newInputStream(path)) {
+    try (InputStream file = Files.newInputStream(path)) {
+      byte[] pem = file.readNBytes(ResolverConfig.MAX_FILE_BYTES + 1); // bounded: /dev/zero is not read forever
+      if (pem.length > ResolverConfig.MAX_FILE_BYTES) {
+        throw new ConfigException(at + ": " + path + " is larger than " + ResolverConfig.MAX_FILE_BYTES / 1024
+            + " KiB; not a PEM file?");
+      }
+      InputStream in = new java.io.ByteArrayInputStream(pem);
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       int i = 0;

@@ -48,19 +48,33 @@ import javax.net.ssl.SSLContext;
  * validation (the README's defaults table shows the same).
  */
 public final class ResolverConfig {
+  /** Configuration files are small; anything larger is refused rather than read. */
+  static final int MAX_FILE_BYTES = 1024 * 1024;
   private static final java.util.Set<String> SECTIONS = java.util.Set.of("dns", "resolver", "service", "endpoint");
 
   private ResolverConfig() {}
 
   /** Parses {@code file} into a builder ready to {@code build()} (which may still fail on cross-checks). */
   public static FailoverResolver.Builder load(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1); // bounded: a device or a huge file is not read forever
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return parse(file.toString(), lines);
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new ConfigException(file + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB; not a configuration file?");
+    }
+    int from = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf
+        ? 3 : 0; // a UTF-8 byte order mark is skipped
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(file + ": not UTF-8 text (save it as UTF-8)");
+    }
+    return parse(file.toString(), List.of(text.split("\r?\n", -1)));
   }
 
   private record Line(int number, String key, String value) {}
@@ -349,7 +363,10 @@ public final class ResolverConfig {
           }
           HealthChecks.Http h = p[0].equals("http") ? HealthChecks.http(p[1]) : HealthChecks.https(p[1]);
           if (p.length > 2) {
-            String[] range = p[2].split("-");
+            String[] range = p[2].split("-", -1);
+            if (range.length > 2 || range[0].isEmpty() || range[range.length - 1].isEmpty()) {
+              throw new NumberFormatException(p[2]);
+            }
             h = h.expectStatus(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]));
           }
           return trust == null || p[0].equals("http") ? h : h.sslContext(trust);

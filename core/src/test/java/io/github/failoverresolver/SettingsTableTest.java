@@ -205,6 +205,33 @@ class SettingsTableTest {
     assertTrue(e.getMessage().contains(":1: unknown section [service    "), e.getMessage());
   }
 
+  /** Files that are not what they should be fail with a message naming file (and line and key), never hang. */
+  @Test
+  void oddFilesFailWithAMessageNeverAHangOrAStackTrace() throws Exception {
+    Path file = dir.resolve("test.conf");
+    String base = "[dns]\nprovider.local = 127.0.0.1:9\n[endpoint pay " + ENDPOINT + "]\ntier = 0\n";
+    Files.write(file, concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, base.getBytes(StandardCharsets.UTF_8)));
+    ResolverConfig.load(file); // a UTF-8 byte order mark is fine
+    Files.write(file, concat(base.getBytes(StandardCharsets.UTF_8), "# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)));
+    assertEquals(file + ": not UTF-8 text (save it as UTF-8)",
+        assertThrows(ConfigException.class, () -> ResolverConfig.load(file)).getMessage());
+    Files.writeString(file, base + "check = http /ready -\n");
+    assertEquals(file + ":5: key 'check': bad status range in 'http /ready -'; expected e.g. 200-299",
+        assertThrows(ConfigException.class, () -> ResolverConfig.load(file)).getMessage());
+    if (Files.exists(Path.of("/dev/zero"))) {
+      Files.writeString(file, base + "trust = /dev/zero\n");
+      ConfigException zero = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> assertThrows(ConfigException.class, () -> ResolverConfig.load(file)));
+      assertTrue(zero.getMessage().startsWith(file + ":5: key 'trust': /dev/zero is larger than"), zero.getMessage());
+    }
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void theReadmeDefaultsTableIsTheSettingsTable() throws Exception {
     Path readme = Path.of("..", "README.md");
