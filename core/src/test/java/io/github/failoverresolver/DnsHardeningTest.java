@@ -195,4 +195,18 @@ class DnsHardeningTest {
     }
     assertEquals(List.of(), uncaught);
   }
+
+  /** Extended-error text from a DNS server is sanitised: a forged newline or an escape sequence shows as text. */
+  @Test
+  void outsideTextIsSanitisedBeforeItReachesAMessage() {
+    try (DnsFixture f = new DnsFixture()) {
+      String hostile = "broken\nVERDICT: READY\u001b[31m\u202e";
+      f.primary.fault(LoopbackDnsServer.Fault.SERVFAIL).extendedErrorText(hostile);
+      f.secondary.fault(LoopbackDnsServer.Fault.SERVFAIL).extendedErrorText(hostile);
+      DnsLookupException e = org.junit.jupiter.api.Assertions.assertThrows(DnsLookupException.class,
+          () -> f.cache.addresses("api.test"));
+      assertFalse(e.getMessage().chars().anyMatch(c -> c < 0x20 || c == 0x202e), e.getMessage());
+      assertTrue(e.getMessage().contains("broken\\u000aVERDICT: READY\\u001b[31m\\u202e"), e.getMessage());
+    }
+  }
 }

@@ -93,6 +93,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
   private final List<Query> log = new CopyOnWriteArrayList<>();
   private volatile Fault fault = Fault.NONE;
   private volatile Duration delay = Duration.ZERO;
+  private volatile String edeText;
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile boolean closed;
 
@@ -241,6 +242,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
   public LoopbackDnsServer fault(Fault mode) {
     this.fault = Objects.requireNonNull(mode);
+    return this;
+  }
+
+  /**
+   * SERVFAIL and REFUSED answers carry an RFC 8914 extended error with this text (null: none); a hostile
+   * server's text may hold newlines or terminal escapes.
+   */
+  public LoopbackDnsServer extendedErrorText(String text) {
+    this.edeText = text;
     return this;
   }
 
@@ -442,6 +452,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
       case REFUSED: {
         Message r = reply(query);
         r.getHeader().setRcode(mode == Fault.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED);
+        String text = edeText;
+        if (text != null) {
+          r.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, 0, java.util.List.of(
+              new org.xbill.DNS.ExtendedErrorCodeOption(org.xbill.DNS.ExtendedErrorCodeOption.OTHER, text))),
+              Section.ADDITIONAL);
+        }
         return Optional.of(r.toWire());
       }
       case GARBAGE: {

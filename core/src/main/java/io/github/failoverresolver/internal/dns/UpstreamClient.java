@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.dns;
 
+import io.github.failoverresolver.internal.Sanitize;
 import io.github.failoverresolver.DnsProvider;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -167,7 +168,8 @@ final class UpstreamClient {
       if (o instanceof org.xbill.DNS.ExtendedErrorCodeOption ede) {
         sb.append(" (EDE ").append(ede.getErrorCode()).append(' ')
             .append(org.xbill.DNS.ExtendedErrorCodeOption.text(ede.getErrorCode()))
-            .append(ede.getText() == null || ede.getText().isEmpty() ? "" : ": " + ede.getText()).append(')');
+            .append(ede.getText() == null || ede.getText().isEmpty() ? ""
+                : ": " + Sanitize.text(ede.getText())).append(')');
       }
     }
     return sb.toString();

@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.health;
 
+import io.github.failoverresolver.internal.Sanitize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,13 +37,13 @@ public final class HttpProbe {
       String[] lines = head.split("\r\n");
       String[] statusLine = lines[0].split(" ", 3);
       if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
-        throw new IOException("not an HTTP response: " + truncate(lines[0]));
+        throw new IOException("not an HTTP response: " + Sanitize.text(lines[0]));
       }
       int status;
       try {
         status = Integer.parseInt(statusLine[1]);
       } catch (NumberFormatException e) {
-        throw new IOException("bad HTTP status line: " + truncate(lines[0]));
+        throw new IOException("bad HTTP status line: " + Sanitize.text(lines[0]));
       }
       long length = -1;
       boolean chunked = false;
@@ -108,7 +109,4 @@ public final class HttpProbe {
     return body.toByteArray();
   }
 
-  private static String truncate(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
 }

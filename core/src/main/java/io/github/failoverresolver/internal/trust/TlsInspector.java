@@ -1,5 +1,6 @@
 package io.github.failoverresolver.internal.trust;
 
+import io.github.failoverresolver.internal.Sanitize;
 import io.github.failoverresolver.ResolverSnapshot.TrustStatus;
 import io.github.failoverresolver.TlsTrust;
 import java.io.IOException;
@@ -57,7 +58,9 @@ public final class TlsInspector {
           Optional.empty(), Optional.empty());
     }
     X509Certificate leaf = chain.get(0);
-    Optional<String> issuer = Optional.of(leaf.getIssuerX500Principal().getName());
+    // certificate names are outside text: sanitised before they reach reasons and reports
+    Optional<String> issuer = Optional.of(Sanitize.text(
+        leaf.getIssuerX500Principal().getName()));
     Optional<String> fingerprint = Optional.of(sha256(leaf));
     Instant notAfter = leaf.getNotAfter().toInstant();
     Optional<Instant> expiry = Optional.of(notAfter);
@@ -78,15 +81,18 @@ public final class TlsInspector {
     try {
       validatePath(chain, anchors(trust), now);
     } catch (GeneralSecurityException e) {
-      return new Verdict(TrustStatus.BLOCKED, "untrusted issuer " + leaf.getIssuerX500Principal().getName()
+      return new Verdict(TrustStatus.BLOCKED, "untrusted issuer "
+          + Sanitize.text(leaf.getIssuerX500Principal().getName())
           + ": " + e.getMessage(), Optional.of(notAfter));
     }
     if (!HostnameVerifier.matches(leaf, host)) {
-      return new Verdict(TrustStatus.BLOCKED, "certificate is for " + HostnameVerifier.names(leaf) + ", not "
+      return new Verdict(TrustStatus.BLOCKED, "certificate is for "
+          + Sanitize.text(String.valueOf(HostnameVerifier.names(leaf))) + ", not "
           + host, Optional.of(notAfter));
     }
     Verdict server = Verdict.byExpiry("certificate", notAfter, now, trust.warnWithin(), trust.blockWithin(),
-        "certificate valid until " + notAfter + ", issued by " + leaf.getIssuerX500Principal().getName());
+        "certificate valid until " + notAfter + ", issued by "
+            + Sanitize.text(leaf.getIssuerX500Principal().getName()));
     if (server.status() == TrustStatus.BLOCKED || trust.clientKeyStore().isEmpty()) {
       return server;
     }
