@@ -209,4 +209,23 @@ class DnsHardeningTest {
       assertTrue(e.getMessage().contains("broken\\u000aVERDICT: READY\\u001b[31m\\u202e"), e.getMessage());
     }
   }
+
+  /** A response with another opcode (NOTIFY) is no answer: the lookup goes on to the next provider. */
+  @Test
+  void aResponseWithAnotherOpcodeIsNotAnAnswer() throws Exception {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 3600, 30).a("api.test", 60, "127.0.0.66").fault(LoopbackDnsServer.Fault.NOTIFY_OPCODE);
+      f.secondary.zone("test", 3600, 30).a("api.test", 60, "127.0.0.8");
+      assertEquals(List.of(InetAddress.getByName("127.0.0.8")), f.cache.addresses("api.test"));
+    }
+  }
+
+  /** A server that answers EDNS queries with FORMERR (pre-EDNS) is asked once more without EDNS. */
+  @Test
+  void formerrToAnEdnsQueryIsRetriedWithoutEdns() throws Exception {
+    try (DnsFixture f = new DnsFixture()) {
+      f.primary.zone("test", 3600, 30).a("api.test", 60, "127.0.0.8").fault(LoopbackDnsServer.Fault.FORMERR_ON_EDNS);
+      assertEquals(List.of(InetAddress.getByName("127.0.0.8")), f.cache.addresses("api.test"));
+    }
+  }
 }

@@ -71,7 +71,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
      * UDP answers carry TC; over TCP the server announces a 65,535-byte answer and then sends one byte every
      * 1.5 s (a slow drip that a per-read timeout never catches).
      */
-    TCP_DRIP
+    TCP_DRIP,
+    /** The right answer, but with the NOTIFY opcode (not an answer to a query at all). */
+    NOTIFY_OPCODE,
+    /** FORMERR to any query carrying EDNS (an OPT record), as a pre-EDNS server answers; plain queries are answered. */
+    FORMERR_ON_EDNS
   }
 
   /**
@@ -445,6 +449,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
   private Optional<byte[]> respond(Message query, String transport, Fault mode) {
     int id = query.getHeader().getID();
+    if (mode == Fault.FORMERR_ON_EDNS && query.getOPT() != null) {
+      Message r = reply(query);
+      r.getHeader().setRcode(Rcode.FORMERR);
+      return Optional.of(r.toWire());
+    }
     switch (mode) {
       case DROP:
         return Optional.empty();
@@ -476,6 +485,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
     Message answer = answer(query);
     if (mode == Fault.WRONG_ID) {
       answer.getHeader().setID((id + 1) & 0xffff);
+    }
+    if (mode == Fault.NOTIFY_OPCODE) {
+      answer.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
     }
     if (transport.equals("udp")) {
       if (mode == Fault.TRUNCATE || mode == Fault.TCP_DRIP) {

@@ -177,6 +177,10 @@ final class DnsTransport {
     if (!response.getHeader().getFlag(Flags.QR)) {
       throw new MismatchException("a query, not a response");
     }
+    if (response.getHeader().getOpcode() != org.xbill.DNS.Opcode.QUERY) {
+      throw new MismatchException("a response with opcode " + org.xbill.DNS.Opcode.string(
+          response.getHeader().getOpcode()) + ", not QUERY");
+    }
     return response;
   }
 

@@ -137,6 +137,11 @@ final class UpstreamClient {
       long started = System.nanoTime();
       try {
         Message response = DnsTransport.exchange(server, query, deadline, transport -> sent.increment());
+        if (response.getRcode() == Rcode.FORMERR && response.getOPT() == null) {
+          // a pre-EDNS server (RFC 6891 section 7): ask once more without the OPT record
+          Message plain = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+          response = DnsTransport.exchange(server, plain, deadline, transport -> sent.increment());
+        }
         int rcode = response.getRcode();
         if ((rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) && signedZone.isPresent()
             && !response.getHeader().getFlag(org.xbill.DNS.Flags.AD)) {
