@@ -75,7 +75,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
     /** The right answer, but with the NOTIFY opcode (not an answer to a query at all). */
     NOTIFY_OPCODE,
     /** FORMERR to any query carrying EDNS (an OPT record), as a pre-EDNS server answers; plain queries are answered. */
-    FORMERR_ON_EDNS
+    FORMERR_ON_EDNS,
+    /**
+     * The right answer mangled at random from {@link #fuzzSeed(long)}: bytes flipped (the message ID kept
+     * half of the time), cut short or padded with junk. For properties over hostile wire data.
+     */
+    MANGLE
   }
 
   /**
@@ -98,6 +103,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
   private volatile Fault fault = Fault.NONE;
   private volatile Duration delay = Duration.ZERO;
   private volatile String edeText;
+  private volatile java.util.Random mangler = new java.util.Random(0);
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile boolean closed;
 
@@ -256,6 +262,38 @@ public final class LoopbackDnsServer implements AutoCloseable {
   public LoopbackDnsServer extendedErrorText(String text) {
     this.edeText = text;
     return this;
+  }
+
+  /** The seed of {@link Fault#MANGLE}; each answer draws from it in turn. */
+  public LoopbackDnsServer fuzzSeed(long seed) {
+    this.mangler = new java.util.Random(seed);
+    return this;
+  }
+
+  private static byte[] mangle(byte[] wire, java.util.Random r) {
+    byte[] out = wire.clone();
+    int flips = 1 + r.nextInt(6);
+    boolean keepId = r.nextBoolean();
+    for (int i = 0; i < flips && out.length > 0; i++) {
+      int at = r.nextInt(out.length);
+      if (keepId && at < 2) {
+        continue;
+      }
+      out[at] = (byte) r.nextInt(256);
+    }
+    switch (r.nextInt(3)) {
+      case 0:
+        return java.util.Arrays.copyOf(out, r.nextInt(out.length + 1)); // cut short
+      case 1: {
+        byte[] longer = java.util.Arrays.copyOf(out, out.length + 1 + r.nextInt(64)); // junk after it
+        for (int i = out.length; i < longer.length; i++) {
+          longer[i] = (byte) r.nextInt(256);
+        }
+        return longer;
+      }
+      default:
+        return out;
+    }
   }
 
   /** Every answer waits this long first (on UDP this holds up later queries too, as a slow server would). */
@@ -488,6 +526,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
     }
     if (mode == Fault.NOTIFY_OPCODE) {
       answer.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+    }
+    if (mode == Fault.MANGLE) {
+      java.util.Random r = mangler;
+      synchronized (r) {
+        return Optional.of(mangle(transport.equals("udp") ? answer.toWire(512) : answer.toWire(), r));
+      }
     }
     if (transport.equals("udp")) {
       if (mode == Fault.TRUNCATE || mode == Fault.TCP_DRIP) {
