@@ -19,7 +19,6 @@ public final class HealthChecks {
       @Override
       public Result check(Context c) throws Exception {
         try (Socket s = new Socket(java.net.Proxy.NO_PROXY)) { // direct: no proxy selector lookup per check
-          s.setSoLinger(true, 0); // close with a reset: no TIME_WAIT left behind for every check
           s.connect(c.address(), timeoutMillis(c));
           return TCP_OK;
         } catch (java.io.IOException e) {

@@ -32,6 +32,12 @@ public final class LoopbackHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Room for the connections of a burst: on virtual time minutes of checks run within milliseconds, and a
+   * full accept queue would turn them into connect timeouts the test never meant.
+   */
+  private static final int BACKLOG = 1024;
+
   private final HttpServer server;
   private final ExecutorService threads;
   private final String name;
@@ -50,9 +56,9 @@ public final class LoopbackHttpServer implements AutoCloseable {
     this.readyPath = readyPath;
     InetSocketAddress at = new InetSocketAddress(bind, port);
     if (tls == null) {
-      server = HttpServer.create(at, 50);
+      server = HttpServer.create(at, BACKLOG);
     } else {
-      HttpsServer https = HttpsServer.create(at, 50);
+      HttpsServer https = HttpsServer.create(at, BACKLOG);
       https.setHttpsConfigurator(new HttpsConfigurator(tls));
       server = https;
     }
