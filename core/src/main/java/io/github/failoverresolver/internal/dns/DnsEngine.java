@@ -78,10 +78,7 @@ public final class DnsEngine {
   private final Cache<Key, Entry> cache;
   private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
   /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
-  private final Map<Key, Failure> failures = new ConcurrentHashMap<>();
-
-  /** A cached failure: until when, and how many in a row. */
-  private record Failure(DnsLookupException cause, long until, int inARow) {}
+  private final FailureCache<Key> failures = new FailureCache<>();
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final Executor executor;
@@ -279,11 +276,9 @@ public final class DnsEngine {
    * recently fails again at once, with no query, until its failure expires (RFC 9520).
    */
   private Entry fetchCoalesced(Key key) throws DnsLookupException {
-    Failure failed = failures.get(key);
-    if (failed != null && clock.millis() < failed.until()) {
-      DnsLookupException cause = failed.cause();
-      throw new DnsLookupException(cause.host(), "failed " + failed.inARow() + " time(s) in a row; not asked again"
-          + " until " + Instant.ofEpochMilli(failed.until()), cause.attempts());
+    Optional<DnsLookupException> failedRecently = failures.recent(key, clock.millis());
+    if (failedRecently.isPresent()) {
+      throw failedRecently.get();
     }
     CompletableFuture<Entry> mine = new CompletableFuture<>();
     CompletableFuture<Entry> running = inflight.putIfAbsent(key, mine);
@@ -303,16 +298,11 @@ public final class DnsEngine {
     }
     try {
       Entry fresh = fetch(key);
-      failures.remove(key);
+      failures.succeeded(key);
       mine.complete(fresh);
       return fresh;
     } catch (DnsLookupException failure) {
-      long now = clock.millis();
-      failures.compute(key, (k, before) -> {
-        int n = before == null ? 1 : before.inARow() + 1;
-        long backoff = Math.min(1_000L << Math.min(n - 1, 20), Math.max(1_000, settings.staleRecheck().toMillis()));
-        return new Failure(failure, now + backoff, n);
-      });
+      failures.failed(key, failure, clock.millis(), settings.staleRecheck().toMillis());
       mine.completeExceptionally(failure);
       throw failure;
     } catch (RuntimeException failure) {
@@ -382,8 +372,7 @@ public final class DnsEngine {
   }
 
   private void refreshInBackground(Key key, Entry e) {
-    Failure failed = failures.get(key);
-    if (closed || failed != null && clock.millis() < failed.until() || !e.refreshing.compareAndSet(false, true)) {
+    if (closed || failures.backingOff(key, clock.millis()) || !e.refreshing.compareAndSet(false, true)) {
       return; // (a refresh that just failed is not retried before its failure expires)
     }
     refreshes.increment();
