@@ -120,6 +120,11 @@ public final class DnsCache implements AutoCloseable {
     return engine.stats();
   }
 
+  /** The cache's estimated heap in bytes, which {@link DnsSettings#maxCacheBytes()} bounds. */
+  public long estimatedBytes() {
+    return engine.estimatedCacheBytes();
+  }
+
   public DnsSettings settings() {
     return engine.settings();
   }

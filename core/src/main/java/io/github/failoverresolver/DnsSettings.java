@@ -103,6 +103,11 @@ public final class DnsSettings {
     return values.get(Setting.MAX_ENTRIES);
   }
 
+  /** The cache's budget of estimated heap bytes, whatever its number of entries. */
+  public long maxCacheBytes() {
+    return values.get(Setting.MAX_CACHE_BYTES);
+  }
+
   public Duration providerRetryAfter() {
     return values.get(Setting.PROVIDER_RETRY_AFTER);
   }
@@ -186,6 +191,12 @@ public final class DnsSettings {
 
     public Builder maxEntries(long entries) {
       values.set(Setting.MAX_ENTRIES, entries);
+      return this;
+    }
+
+    /** The cache's budget of estimated heap bytes (default 64 MiB); big answers are evicted by size. */
+    public Builder maxCacheBytes(long bytes) {
+      values.set(Setting.MAX_CACHE_BYTES, bytes);
       return this;
     }
 

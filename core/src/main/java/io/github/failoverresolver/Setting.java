@@ -66,6 +66,9 @@ public final class Setting<T> {
       "BIND and Unbound stop between 8 and 16 hops");
   public static final Setting<Long> MAX_ENTRIES = new Setting<>(Scope.DNS, "max-entries", "maxEntries", Type.LONG,
       10_000L, new Rule<>(v -> v >= 1, "must be at least 1"), "answers kept in the cache (A and AAAA count apart)");
+  public static final Setting<Long> MAX_CACHE_BYTES = new Setting<>(Scope.DNS, "max-cache-bytes", "maxCacheBytes",
+      Type.LONG, 64L << 20, new Rule<>(v -> v >= 1 << 20, "must be at least 1048576"),
+      "bounds the cache by its estimated heap, not its count: one 64 KiB answer holds 4,000 records");
   public static final Setting<Duration> PROVIDER_RETRY_AFTER = duration(Scope.DNS, "provider-retry-after",
       "providerRetryAfter", Duration.ofSeconds(30), Rule.POSITIVE, "how long a failed provider is asked last");
 

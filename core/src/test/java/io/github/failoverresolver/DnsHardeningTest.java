@@ -228,4 +228,28 @@ class DnsHardeningTest {
       assertEquals(List.of(InetAddress.getByName("127.0.0.8")), f.cache.addresses("api.test"));
     }
   }
+
+  /**
+   * The cache is bounded by estimated bytes, not by entries: 40 names answered with 4,000 records each (over
+   * TCP) against a 2 MiB budget leave at most 2 MiB held, however many entries that is.
+   */
+  @Test
+  void hugeAnswersAreBoundedByTheByteBudget() throws Exception {
+    try (DnsFixture f = new DnsFixture(b -> b.maxCacheBytes(2L << 20))) {
+      String[] ips = new String[4_000];
+      for (int i = 0; i < ips.length; i++) {
+        ips[i] = "10." + (i >> 8) + "." + (i & 255) + ".1";
+      }
+      f.primary.zone("test", 3600, 30);
+      for (int n = 0; n < 40; n++) {
+        f.primary.a("big" + n + ".test", 300, ips);
+      }
+      for (int n = 0; n < 40; n++) {
+        assertEquals(4_000, f.cache.lookup("big" + n + ".test", RecordType.A).addresses().size());
+        assertTrue(f.cache.estimatedBytes() <= 2L << 20, "held " + f.cache.estimatedBytes() + " bytes after " + n);
+      }
+      System.out.println("cache after 40 answers of 4,000 records: " + f.cache.estimatedBytes()
+          + " estimated bytes of a 2097152 budget");
+    }
+  }
 }

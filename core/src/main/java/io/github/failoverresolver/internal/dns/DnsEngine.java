@@ -115,8 +115,13 @@ public final class DnsEngine {
     this.client = new UpstreamClient(settings.providers(), settings.queryTimeout(), settings.providerRetryAfter(),
         clock, sent, settings.dnssecZones());
     this.resolution = new NameResolution(client, settings.maxCnameChain());
+    // bounded by estimated bytes; every entry weighs at least budget / entries, so the count is bounded too
+    long entries = Math.max(settings.maxEntries(), minimumEntries);
+    long budget = Math.max(settings.maxCacheBytes(), minimumEntries * 1_024);
+    int floor = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / entries));
     this.cache = Caffeine.newBuilder()
-        .maximumSize(Math.max(settings.maxEntries(), minimumEntries))
+        .maximumWeight(budget)
+        .weigher((Key k, Entry e) -> Math.max(floor, estimatedBytes(e)))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run) // no borrowed ForkJoinPool threads
         .expireAfter(new Expiry<Key, Entry>() {
@@ -142,6 +147,24 @@ public final class DnsEngine {
     this.executor = executor != null ? executor : newRefreshPool();
     long period = SWEEP_INTERVAL.toMillis();
     this.sweep = this.scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** A rough estimate of an entry's heap: objects, addresses, SRV records and names. */
+  static int estimatedBytes(Entry e) {
+    DnsAnswer a = e.answer;
+    long bytes = 400L + 64L * a.addresses().size() + 120L * a.srv().size();
+    for (String n : a.cnameChain()) {
+      bytes += 48 + 2L * n.length();
+    }
+    for (String n : a.nameServers()) {
+      bytes += 48 + 2L * n.length();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** The cache's estimated heap now (for tests and stats). */
+  public long estimatedCacheBytes() {
+    return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0L)).orElse(0L);
   }
 
   private static ScheduledExecutorService newScheduler() {
