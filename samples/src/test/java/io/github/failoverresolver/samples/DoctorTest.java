@@ -90,6 +90,36 @@ class DoctorTest {
         + " (like 500ms, 30s, 5m, 1h, 14d)\n", err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Every kind of bad configuration exits 2 with a message naming the file and line: no hang, no stack trace. */
+  @Test
+  void everyBadConfigurationExitsTwoNamingFileAndLine() throws Exception {
+    String endpoint = "[endpoint payments primary.test:" + primary.port() + "]\ntier = 0\n";
+    java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("[dns]\nquery-timeout = 200000d\n", ":2: key 'query-timeout': '200000d' must be at most 3650d");
+    cases.put("[dns]\nmax-stale = 9999999999999999d\n", ":2: key 'max-stale': '9999999999999999d' is not a duration");
+    cases.put("[service" + " ".repeat(4_000) + "x\n", ":1: unknown section");
+    cases.put(endpoint + "check = http /ready -\n", ":3: key 'check': bad status range");
+    cases.put(endpoint + "trust = /dev/zero\n", ":3: key 'trust': /dev/zero is larger than");
+    cases.put("[service payments]\nfailback-stability = 20m\n" + endpoint, ":2: key 'failback-stability': '20m' is"
+        + " greater than max-failback-stability = 10m");
+    cases.put("[endpoint payments a b.test:443]\ntier = 0\n", ":1: expected [endpoint SERVICE HOST:PORT]");
+    cases.put("[endpoint payments -a.test:443]\ntier = 0\n", ":1: [endpoint payments -a.test:443]: "
+        + "service[payments].tier[0].endpoint[-a.test:443]: '-a.test' is not a valid host name");
+    for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+      if (c.getKey().contains("/dev/zero") && !Files.exists(Path.of("/dev/zero"))) {
+        continue;
+      }
+      Path bad = Files.writeString(dir.resolve("bad.conf"), c.getKey());
+      err.reset();
+      int exit = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+          () -> doctor(bad.toString()));
+      String message = err.toString(StandardCharsets.UTF_8);
+      assertEquals(2, exit, message);
+      assertTrue(message.startsWith("doctor: bad configuration: " + bad + c.getValue()), message);
+      assertTrue(!message.contains("\tat ") && !message.contains("Exception"), message);
+    }
+  }
+
   @Test
   void waitTakesTheFileFormAndABadOneExitsTwo() throws Exception {
     assertEquals(0, doctor(config().toString(), "--wait", "500ms"));
