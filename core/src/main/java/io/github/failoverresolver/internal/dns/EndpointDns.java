@@ -30,7 +30,6 @@ public final class EndpointDns {
 
   /** One endpoint's subscription to its name's lookups; owned by the control loop. */
   public static final class Slot {
-    boolean stopped;
     Name name;
   }
 
@@ -96,7 +95,6 @@ public final class EndpointDns {
   }
 
   public void stop(Slot slot) {
-    slot.stopped = true;
     Name name = slot.name;
     if (name != null) {
       name.consumers.remove(slot);

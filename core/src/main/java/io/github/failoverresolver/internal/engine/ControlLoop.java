@@ -188,18 +188,10 @@ public final class ControlLoop {
    * avoids an address it ejects; a success is applied asynchronously.
    */
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
-    if (target.isPresent()) {
-      service(target.get().service()); // an unknown service fails here
-    } else if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      // the hot path of clients that know only the socket address: one hash lookup, two field reads
-      Object found = index.lookup(address);
-      if (found instanceof AddressState one ? success(one) : found != null && success(target, (AddressState[]) found)) {
-        control.execute(() -> apply(target, address, outcome));
-      }
-      return;
-    }
+    target.ifPresent(t -> service(t.service())); // an unknown service fails here
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      // decided on the caller's thread: a success on an address with no failures counted needs no loop work
+      // decided on the caller's thread (one hash lookup, two field reads): a success on an address with no
+      // failures counted needs no loop work
       Object found = index.lookup(address);
       boolean work = found instanceof AddressState one ? success(target, one)
           : found != null && success(target, (AddressState[]) found);
