@@ -81,6 +81,19 @@ public final class FailoverResolver implements AutoCloseable {
   }
 
   /**
+   * The endpoint of {@code service} that owns {@code address}, whatever that address's health now, as a
+   * target of that one address with the endpoint's credential: for attaching the right credential to a
+   * call already bound to an address (a call in flight to a primary that is being left still gets the
+   * primary's credential). Empty when no endpoint of the service has the address.
+   *
+   * @throws IllegalArgumentException for a service that is not configured
+   */
+  public Optional<Target> endpointAt(String service, InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    return engine.endpointAt(service, address);
+  }
+
+  /**
    * The addresses to connect to for {@code host}: the eligible addresses of the endpoint(s) with that
    * host name, or, for any other host, the cached DNS answer.
    *

@@ -25,9 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Lookups in a resolver of many services, as a client sees them: {@code select()} of a random service with
- * a new, equal String per call (as {@code url.host()} gives), and {@code report(address, success)} on a
- * healthy address, each next to {@code ConcurrentHashMap.get} of equal keys in the same run. The
+ * A resolver of many services, as a client sees it: {@code report(address, success)} on a healthy address
+ * next to {@code ConcurrentHashMap.get} of equal keys in the same run; also the state of
+ * {@link SelectBenchmark}'s case of {@code select()} of a random service with a new, equal String per call
+ * (as {@code url.host()} gives). The
  * endpoints are IP literals with no active check (healthy at once): no socket is opened.
  */
 @State(Scope.Benchmark)
@@ -107,13 +108,13 @@ public class ManyServicesBenchmark {
     resolver.close();
   }
 
-  @Benchmark
-  public Target selectRandomServiceNewString(Cursor c) {
+  /** Measured in {@link SelectBenchmark#selectRandomOfManyServicesNewString}. */
+  Target selectNewString(Cursor c) {
     return resolver.select(new String(names[c.next()]));
   }
 
-  @Benchmark
-  public Target baselineConcurrentHashMapGetNewString(Cursor c) {
+  /** Measured in {@link SelectBenchmark#baselineConcurrentHashMapGetOfManyNewString}. */
+  Target mapGetNewString(Cursor c) {
     return byName.get(new String(names[c.next()]));
   }
 

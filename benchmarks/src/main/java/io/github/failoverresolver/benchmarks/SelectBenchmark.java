@@ -96,6 +96,18 @@ public class SelectBenchmark {
     return map.get("payments");
   }
 
+  /** A random service among {@code services} (500, 5,000), named by a new, equal String per call. */
+  @Benchmark
+  public Target selectRandomOfManyServicesNewString(ManyServicesBenchmark many, ManyServicesBenchmark.Cursor c) {
+    return many.selectNewString(c);
+  }
+
+  /** The same keys from a {@code ConcurrentHashMap}, in the same run. */
+  @Benchmark
+  public Target baselineConcurrentHashMapGetOfManyNewString(ManyServicesBenchmark many, ManyServicesBenchmark.Cursor c) {
+    return many.mapGetNewString(c);
+  }
+
   @Benchmark
   public InetAddress[] baselineInetAddressCached() throws UnknownHostException {
     return InetAddress.getAllByName("localhost");

@@ -7,6 +7,7 @@ import io.grpc.CallCredentials;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import java.util.concurrent.Executor;
 /**
  * Attaches, to each call, the credential of the endpoint the call actually goes to (found by the
  * transport's remote address, else by the call's authority), as {@code authorization: Bearer <secret>} by
- * default. A call to an address that is no endpoint's fails UNAUTHENTICATED rather than carry another
+ * default, whatever that endpoint's health (a call in flight to a primary being left keeps the primary's
+ * credential). A call to an address that is no endpoint's fails UNAUTHENTICATED rather than carry another
  * endpoint's secret. Thread-safe.
  */
 public final class FailoverCallCredentials extends CallCredentials {
@@ -42,20 +44,20 @@ public final class FailoverCallCredentials extends CallCredentials {
   @Override
   public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
     SocketAddress remote = info.getTransportAttrs().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    Optional<CredentialHandle> credential = Optional.empty();
-    boolean known = false;
-    for (Target t : resolver.targets(service)) {
-      if (t.addresses().contains(remote) || (remote == null && t.authority().equals(info.getAuthority()))) {
-        credential = t.credential();
-        known = true;
-        break;
-      }
+    Optional<Target> owner = Optional.empty();
+    if (remote instanceof InetSocketAddress address) {
+      // the endpoint that owns the address, whatever its health: a call in flight to a primary being
+      // left is still the primary's call
+      owner = resolver.endpointAt(service, address);
+    } else if (remote == null) {
+      owner = resolver.targets(service).stream().filter(t -> t.authority().equals(info.getAuthority())).findFirst();
     }
-    if (!known) {
+    if (owner.isEmpty()) {
       applier.fail(Status.UNAUTHENTICATED.withDescription("the call goes to " + remote + " (" + info.getAuthority()
-          + "), which is no eligible endpoint of service '" + service + "': no credential attached"));
+          + "), which is no endpoint of service '" + service + "': no credential attached"));
       return;
     }
+    Optional<CredentialHandle> credential = owner.get().credential();
     Metadata md = new Metadata();
     credential.ifPresent(c -> md.put(header, scheme.isEmpty() ? c.secret().reveal() : scheme + " " + c.secret().reveal()));
     applier.apply(md);

@@ -206,6 +206,29 @@ class GrpcFailoverTest {
     assertEquals(List.of("Bearer backup-secret"), backup.authorizations.stream().distinct().toList());
   }
 
+  /**
+   * Calls still bound to the primary's address after it turned NOT_SERVING (the service is on the backup
+   * now) carry the primary's own credential, not an UNAUTHENTICATED refusal and never the backup's.
+   */
+  @Test
+  void callsInFlightToANotServingPrimaryKeepItsOwnCredential() {
+    assertEquals("primary", call(channel("pick_first")));
+    primary.health.setStatus("", ServingStatus.NOT_SERVING);
+    f.advanceSeconds(6);
+    assertEquals("backup", f.resolver.select("payments").endpoint().split("\\.")[0]);
+    // a channel still connected to the primary's address, as one with calls in flight is
+    ManagedChannel bound = Grpc.newChannelBuilderForAddress("127.0.0.1", primary.server.getPort(), tls)
+        .overrideAuthority("primary.test").build();
+    channels.add(bound);
+    primary.authorizations.clear();
+    for (int i = 0; i < 3; i++) {
+      assertEquals("primary", ClientCalls.blockingUnaryCall(bound, SAY, CallOptions.DEFAULT
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .withCallCredentials(FailoverCallCredentials.of(f.resolver, "payments")), "hello"));
+    }
+    assertEquals(List.of("Bearer primary-secret"), primary.authorizations.stream().distinct().toList());
+  }
+
   @Test
   void closedChannelsLeaveNoSubscriptionsOrThreadsBehind() throws Exception {
     for (int i = 0; i < 10; i++) { // warm-up: gRPC's shared executors and event loops exist after this

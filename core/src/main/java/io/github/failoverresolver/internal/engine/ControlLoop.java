@@ -128,6 +128,27 @@ public final class ControlLoop {
     return service(service).table.targets;
   }
 
+  /**
+   * The endpoint of {@code service} that has {@code address}, whatever its health, as a target of that one
+   * address carrying the endpoint's credential; empty when no endpoint of the service has it. One hash
+   * lookup, any thread.
+   */
+  public Optional<Target> endpointAt(String service, InetSocketAddress address) {
+    ServiceState s = service(service);
+    Object found = index.lookup(address);
+    AddressState[] all = found == null ? new AddressState[0]
+        : found instanceof AddressState one ? new AddressState[] {one} : (AddressState[]) found;
+    for (AddressState a : all) {
+      EndpointState ep = a.endpoint;
+      if (ep.service == s) {
+        return Optional.of(new Target(s.cfg.name(), ep.cfg.name(), ep.cfg.tier(), ep.cfg.host(), ep.cfg.port(),
+            List.of(address), List.of(address.getAddress()), s.table.generation, false,
+            ep.cfg.credential().isPresent() ? ep.handle : Optional.empty()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The addresses of the endpoint(s) named {@code host}, from the same tables as {@code select}; empty for other hosts. */
   public Optional<List<InetAddress>> resolve(String host) throws UnknownHostException {
     String key = host;

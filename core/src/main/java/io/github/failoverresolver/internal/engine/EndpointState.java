@@ -27,7 +27,8 @@ final class EndpointState {
       Optional.empty(), "not resolved yet");
   long keepUntil;
   Verdict credential = Verdict.unknown("not loaded yet");
-  Optional<CredentialHandle> handle = Optional.empty();
+  /** Written on the loop, read by any thread ({@link ControlLoop#endpointAt}). */
+  volatile Optional<CredentialHandle> handle = Optional.empty();
   Optional<String> fingerprint = Optional.empty();
   boolean shared;
 
