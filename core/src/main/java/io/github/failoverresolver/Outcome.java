@@ -7,6 +7,7 @@ import java.util.Objects;
  * What a client observed when it used an address, reported through {@link FailoverResolver#report}.
  * Immutable. A {@link Kind#CONNECT_FAILURE} means the address could not be reached at all and ejects it at
  * once by default; a {@link Kind#FAILURE} (an error answer) counts toward consecutive-failure ejection.
+ * The cause is sanitised (control characters escaped, length bounded) when the outcome is made.
  */
 public record Outcome(Kind kind, String cause, Duration latency) {
 
@@ -20,6 +21,9 @@ public record Outcome(Kind kind, String cause, Duration latency) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(cause, "cause");
     Objects.requireNonNull(latency, "latency");
+    // causes often carry a server's words (a gRPC status description, an exception message): sanitised
+    // once here, before any event, log or report can show them
+    cause = io.github.failoverresolver.internal.Sanitize.text(cause);
   }
 
   public static Outcome success(Duration latency) {

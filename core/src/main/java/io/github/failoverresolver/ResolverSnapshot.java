@@ -139,14 +139,17 @@ public record ResolverSnapshot(Instant at, List<Service> services, Stats stats) 
    * @param eligible it is handed out (healthy, trusted, not ejected, drained or drilled)
    * @param whyNot why it is not eligible, for people
    * @param ejectedUntil when outlier ejection ends, if ejected
+   * @param consecutiveFailures active checks failed in a row
+   * @param passiveFailures failures reported by clients since the last success (connect failures and
+   *     error answers), counted toward ejection
    * @param lastChecked when its last active check finished (or timed out)
    * @param detail the last check's or report's detail
    * @param tls the TLS trust verdict, when the endpoint has TLS trust checks
    * @param retiring DNS no longer names it; it serves until its replacements have their first verdict
    */
   public record Address(InetSocketAddress address, Health health, boolean eligible, Optional<String> whyNot,
-      Optional<Instant> ejectedUntil, int ejections, int consecutiveFailures, Optional<Instant> lastChecked,
-      String detail, Optional<Tls> tls, boolean retiring) {
+      Optional<Instant> ejectedUntil, int ejections, int consecutiveFailures, int passiveFailures,
+      Optional<Instant> lastChecked, String detail, Optional<Tls> tls, boolean retiring) {
 
     /** {@code ip:port} ({@code [ip]:port} for IPv6), as events name addresses. */
     public String label() {

@@ -12,9 +12,25 @@ public final class Sanitize {
 
   private Sanitize() {}
 
+  private static boolean clean(String s) {
+    if (s.length() > MAX) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static String text(String outside) {
     if (outside == null) {
       return "";
+    }
+    if (clean(outside)) {
+      return outside; // the common case: nothing to escape, nothing to cut, nothing allocated
     }
     StringBuilder sb = new StringBuilder(Math.min(outside.length(), MAX) + 16);
     for (int i = 0; i < outside.length() && sb.length() < MAX; i++) {

@@ -2,10 +2,12 @@ package io.github.failoverresolver.grpc;
 
 import io.github.failoverresolver.FailoverResolver;
 import io.github.failoverresolver.Outcome;
+import io.github.failoverresolver.Target;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientStreamTracer;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Grpc;
@@ -18,14 +20,30 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Reports each call's outcome for the address it went to as a passive outcome: UNAVAILABLE (the transport
- * broke or the server is going away) counts as a connect failure and ejects the address at once, another
- * status in the failure set as a failure, others as a success. Calls that never reached a transport have
- * no address and are not reported (active checks cover those). Thread-safe.
+ * Reports each call's outcome to the resolver as passive evidence about the address it went to:
+ * <ul>
+ *   <li>UNAVAILABLE on a transport (the connection broke, the server is going away) is a connect failure
+ *       and ejects the address at once; another status in the failure set (by default DEADLINE_EXCEEDED,
+ *       which on a transport means the server did not answer in time) is a failure;</li>
+ *   <li>a call that never reached a transport (UNAVAILABLE from a failed pick, or a wait-for-ready deadline)
+ *       is a connect failure of the addresses the channel was given for it: the service's first target when
+ *       the call started, if the routing has not changed since (a stale failure never lands on the
+ *       target the resolver moved to);</li>
+ *   <li>CANCELLED is nobody's evidence (the client gave up, or the server reset the stream while shutting
+ *       down): neither success nor failure;</li>
+ *   <li>anything else (OK, and application errors such as NOT_FOUND) is a success of the address.</li>
+ * </ul>
+ * The channel's authority names the service (as {@code failover:///payments} gives); on channels to
+ * other authorities only calls that reached a transport are reported. Thread-safe.
  */
 public final class FailoverClientInterceptor implements ClientInterceptor {
+  private static final Set<Status.Code> DEFAULT_FAILURES = EnumSet.of(Status.Code.UNAVAILABLE,
+      Status.Code.DEADLINE_EXCEEDED);
+
   private final FailoverResolver resolver;
   private final Set<Status.Code> failures;
 
@@ -34,19 +52,54 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
     this.failures = Set.copyOf(failures);
   }
 
+  /** Failures: UNAVAILABLE and DEADLINE_EXCEEDED. */
   public static FailoverClientInterceptor of(FailoverResolver resolver) {
-    return new FailoverClientInterceptor(resolver, EnumSet.of(Status.Code.UNAVAILABLE));
+    return new FailoverClientInterceptor(resolver, DEFAULT_FAILURES);
   }
 
-  /** @param failures the status codes that count as a failure of the address */
+  /**
+   * @param failures the status codes that count as a failure of the address (CANCELLED is never one;
+   *     UNAVAILABLE always counts as a connect failure)
+   */
   public static FailoverClientInterceptor of(FailoverResolver resolver, Set<Status.Code> failures) {
-    return new FailoverClientInterceptor(resolver, failures);
+    Set<Status.Code> chosen = EnumSet.noneOf(Status.Code.class);
+    chosen.addAll(failures);
+    chosen.add(Status.Code.UNAVAILABLE);
+    chosen.remove(Status.Code.CANCELLED);
+    return new FailoverClientInterceptor(resolver, chosen);
   }
 
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
       CallOptions options, Channel next) {
-    ClientCall<ReqT, RespT> call = next.newCall(method, options);
+    Target atStart = currentTarget(next.authority());
+    // Each attempt (gRPC's retries and hedges make several per call) gets a stream tracer that reports its
+    // own outcome when its stream closes: below the retries, so that a failed attempt ejects its address
+    // before the next attempt is picked. The call's close reports only when no attempt did (a
+    // wait-for-ready call that never got a stream).
+    AtomicBoolean attemptReported = new AtomicBoolean();
+    ClientStreamTracer.Factory tracers = new ClientStreamTracer.Factory() {
+      @Override
+      public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+        return new ClientStreamTracer() {
+          private final long started = System.nanoTime();
+          private volatile SocketAddress remote;
+
+          @Override
+          public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
+            remote = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+          }
+
+          @Override
+          public void streamClosed(Status status) {
+            if (report(status, remote, atStart, started)) {
+              attemptReported.set(true);
+            }
+          }
+        };
+      }
+    };
+    ClientCall<ReqT, RespT> call = next.newCall(method, options.withStreamTracerFactory(tracers));
     return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
       private final long started = System.nanoTime();
 
@@ -55,30 +108,113 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
         super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onClose(Status status, Metadata trailers) {
-            report(status);
+            if (!attemptReported.get()) {
+              report(status, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), atStart, started);
+            }
             super.onClose(status, trailers);
           }
         }, headers);
       }
-
-      private void report(Status status) {
-        SocketAddress remote = delegate().getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        if (!(remote instanceof InetSocketAddress address)) {
-          return;
-        }
-        try {
-          if (failures.contains(status.getCode())) {
-            resolver.report(address, status.getCode() == Status.Code.UNAVAILABLE
-                ? Outcome.connectFailure("grpc UNAVAILABLE" + (status.getDescription() == null ? ""
-                    : ": " + status.getDescription()))
-                : Outcome.failure("grpc " + status.getCode()));
-          } else {
-            resolver.report(address, Outcome.success(Duration.ofNanos(System.nanoTime() - started)));
-          }
-        } catch (RuntimeException e) {
-          // reporting must never break the call
-        }
-      }
     };
+  }
+
+  /** Reports one attempt's (or call's) outcome; true when something was reported. Never throws. */
+  private boolean report(Status status, SocketAddress remote, Target atStart, long startedNanos) {
+    try {
+      Status.Code code = status.getCode();
+      if (code == Status.Code.CANCELLED) {
+        return false;
+      }
+      if (remote instanceof InetSocketAddress address) {
+        if (code == Status.Code.UNAVAILABLE) {
+          resolver.report(address, Outcome.connectFailure(describe(status)));
+        } else if (failures.contains(code)) {
+          resolver.report(address, Outcome.failure(describe(status)));
+        } else {
+          resolver.report(address, Outcome.success(Duration.ofNanos(System.nanoTime() - startedNanos)));
+        }
+        return true;
+      }
+      if (remote == null && atStart != null
+          && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED)) {
+        return reportUnreached(atStart, status);
+      }
+    } catch (RuntimeException e) {
+      // reporting must never break the call
+    }
+    return false;
+  }
+
+  /**
+   * The call never got a transport. UNAVAILABLE from a failed pick carries the channel's last connect
+   * error, which names the address it failed on ({@code host/ip:port}): a connect failure of that address
+   * when it is one of the service's endpoints' (so a stale error can only ever land on the address it is
+   * about, never on the target the resolver moved to). A wait-for-ready deadline names no address: a
+   * failure (not an ejection by itself) of the target the call was meant for, if the routing has not
+   * changed since the call started.
+   */
+  private boolean reportUnreached(Target meant, Status status) {
+    String why = "no transport: " + describe(status);
+    if (status.getCode() == Status.Code.UNAVAILABLE) {
+      InetSocketAddress failedOn = addressIn(status.getCause());
+      Optional<Target> owner = failedOn == null ? Optional.empty() : resolver.endpointAt(meant.service(), failedOn);
+      owner.ifPresent(o -> resolver.report(o, failedOn, Outcome.connectFailure(why)));
+      return owner.isPresent();
+    }
+    Target now = currentTarget(meant.service());
+    if (now == null || now.generation() != meant.generation()) {
+      return false;
+    }
+    for (InetSocketAddress address : meant.addresses()) {
+      resolver.report(meant, address, Outcome.failure(why));
+    }
+    return true;
+  }
+
+  /** The last {@code /ip:port} in a connect error's messages (Netty's and the JDK's form); null when none. */
+  static InetSocketAddress addressIn(Throwable error) {
+    for (int depth = 0; error != null && depth < 5; depth++, error = error.getCause()) {
+      String m = error.getMessage();
+      int slash = m == null ? -1 : m.lastIndexOf('/');
+      if (slash < 0) {
+        continue;
+      }
+      String tail = m.substring(slash + 1).trim();
+      int colon = tail.lastIndexOf(':');
+      if (colon <= 0) {
+        continue;
+      }
+      String ip = tail.substring(0, colon);
+      String port = tail.substring(colon + 1);
+      if (ip.startsWith("[") && ip.endsWith("]")) {
+        ip = ip.substring(1, ip.length() - 1);
+      }
+      if (!ip.matches("[0-9a-fA-F:.]{2,45}") || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+        continue;
+      }
+      try {
+        // a literal only (checked above): no lookup happens
+        return new InetSocketAddress(java.net.InetAddress.getByName(ip), Integer.parseInt(port));
+      } catch (java.net.UnknownHostException notALiteral) {
+        continue;
+      }
+    }
+    return null;
+  }
+
+  private Target currentTarget(String authority) {
+    if (authority == null || !resolver.services().contains(authority)) {
+      return null;
+    }
+    try {
+      return resolver.select(authority);
+    } catch (RuntimeException none) {
+      return null;
+    }
+  }
+
+  private static String describe(Status status) {
+    return "grpc " + status.getCode() + (status.getDescription() == null ? "" : ": "
+        + status.getDescription()); // Outcome sanitises it
   }
 }

@@ -27,6 +27,7 @@ final class FailoverNameResolver extends NameResolver {
   private Listener2 listener;
   private Subscription subscription;
   private boolean shutdown;
+  private Optional<InetSocketAddress> lastFirst = Optional.empty(); // of the last push, in the sync context
 
   FailoverNameResolver(FailoverResolver resolver, String service, Args args) {
     this.resolver = resolver;
@@ -81,6 +82,16 @@ final class FailoverNameResolver extends NameResolver {
           .build();
       groups.add(new EquivalentAddressGroup(address, attrs));
     }
+    if (!lastFirst.isEmpty() && !t.addresses().contains(lastFirst.get())) {
+      // the address the channel is on (or is waiting to reconnect to) was dropped: without this, pick_first
+      // keeps its subchannel, which in TRANSIENT_FAILURE waits out its reconnect backoff (about 1 s) before
+      // trying the new addresses. A resolution error makes the policy shut that subchannel down (grpc-java's
+      // pick_first does so in handleNameResolutionError; round_robin keeps its READY children), and the
+      // result right after creates a fresh one that connects at once. Both happen in this one
+      // synchronization-context task.
+      listener.onError(Status.UNAVAILABLE.withDescription("leaving " + lastFirst.get() + " for " + t.addresses()));
+    }
+    lastFirst = t.addresses().isEmpty() ? Optional.empty() : Optional.of(t.addresses().get(0));
     listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).setAttributes(Attributes.EMPTY).build());
   }
 

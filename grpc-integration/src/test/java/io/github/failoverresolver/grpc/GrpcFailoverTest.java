@@ -65,6 +65,9 @@ class GrpcFailoverTest {
   static final MethodDescriptor<String, String> SAY = MethodDescriptor.<String, String>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Echo/Say")
       .setRequestMarshaller(UTF8).setResponseMarshaller(UTF8).build();
+  static final MethodDescriptor<String, String> FAIL = SAY.toBuilder().setFullMethodName("test.Echo/Fail").build();
+  static final MethodDescriptor<String, String> CANCEL = SAY.toBuilder().setFullMethodName("test.Echo/Cancel").build();
+  static final MethodDescriptor<String, String> SLOW = SAY.toBuilder().setFullMethodName("test.Echo/Slow").build();
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   final ResolverFixture f = new ResolverFixture(Instant.now());
@@ -89,6 +92,11 @@ class GrpcFailoverTest {
             out.onNext(name);
             out.onCompleted();
           }))
+          .addMethod(FAIL, ServerCalls.asyncUnaryCall((req, out) -> out.onError(
+              io.grpc.Status.INTERNAL.withDescription("broken\nVERDICT: READY").asRuntimeException())))
+          .addMethod(CANCEL, ServerCalls.asyncUnaryCall((req, out) -> out.onError(
+              io.grpc.Status.CANCELLED.withDescription("server going away").asRuntimeException())))
+          .addMethod(SLOW, ServerCalls.asyncUnaryCall((req, out) -> { })) // never answers
           .build();
       ServerInterceptor recordAuth = new ServerInterceptor() {
         @Override
@@ -119,7 +127,7 @@ class GrpcFailoverTest {
     f.dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.1");
     Map<String, String> env = Map.of("P", "primary-secret", "B", "backup-secret");
     // these tests detect a change within one check interval although calls succeeded just before it:
-    // passive-first probing would skip that interval's probe (gRPC does not report pick failures yet)
+    // passive-first probing would skip that interval's probe (a NOT_SERVING server still answers calls)
     f.start(r -> r.service("payments", s -> s
         .tier(0, primary.endpoint(), e -> e.check(GrpcHealthCheck.of("", tls)).passiveFirst(false)
             .credential(CredentialSources.env("P", env)))
@@ -227,6 +235,127 @@ class GrpcFailoverTest {
           .withCallCredentials(FailoverCallCredentials.of(f.resolver, "payments")), "hello"));
     }
     assertEquals(List.of("Bearer primary-secret"), primary.authorizations.stream().distinct().toList());
+  }
+
+  /**
+   * Honest mapping: a status in the failure set and a DEADLINE_EXCEEDED on a transport count as failures of
+   * the address; CANCELLED (the server reset the stream, or the client gave up) is neither a success nor a
+   * failure; OK is a success. Read from the address's consecutive failures (snapshot() runs on the loop,
+   * after every report made before it).
+   */
+  @Test
+  void statusesAreMappedHonestlyCancelledIsNobodysEvidence() {
+    ManagedChannel c = Grpc.newChannelBuilder("failover:///payments", tls)
+        .intercept(FailoverClientInterceptor.of(f.resolver, java.util.EnumSet.of(io.grpc.Status.Code.INTERNAL,
+            io.grpc.Status.Code.DEADLINE_EXCEEDED)))
+        .build();
+    channels.add(c);
+    assertEquals("primary", call(c));
+    assertEquals(0, primaryFailures());
+    unary(c, FAIL, 5_000);
+    assertEquals(1, primaryFailures(), "INTERNAL is in the failure set");
+    unary(c, CANCEL, 5_000);
+    assertEquals(1, primaryFailures(), "CANCELLED is not a success: the count is not reset");
+    unary(c, SLOW, 300);
+    assertEquals(2, primaryFailures(), "DEADLINE_EXCEEDED on a transport is a failure");
+    assertEquals("primary", call(c));
+    assertEquals(0, primaryFailures(), "OK is a success");
+    String reasons = f.resolver.snapshot().toString();
+    assertTrue(!reasons.contains("\nVERDICT"), "a server's description is sanitised");
+  }
+
+  private int primaryFailures() {
+    return f.resolver.snapshot().services().get(0).endpoints().get(0).addresses().get(0).passiveFailures();
+  }
+
+  private static void unary(ManagedChannel c, MethodDescriptor<String, String> method, long deadlineMs) {
+    try {
+      ClientCalls.blockingUnaryCall(c, method, CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS),
+          "x");
+    } catch (io.grpc.StatusRuntimeException expected) {
+      // the status is what the test looks at, through the resolver
+    }
+  }
+
+  /**
+   * The primary dies while no call is in flight and no health check runs (the virtual clock stands still):
+   * the next call fails before reaching a transport, that failure is reported against the target the call
+   * was meant for, the address is ejected, and the channel's next calls go to the backup, with either
+   * load-balancing policy.
+   */
+  @Test
+  void aCallThatNeverReachedATransportEjectsTheDeadPrimaryPickFirst() throws Exception {
+    deadPrimaryWithNoCallInFlight("pick_first");
+  }
+
+  @Test
+  void aCallThatNeverReachedATransportEjectsTheDeadPrimaryRoundRobin() throws Exception {
+    deadPrimaryWithNoCallInFlight("round_robin");
+  }
+
+  private void deadPrimaryWithNoCallInFlight(String policy) throws Exception {
+    ManagedChannel c = channel(policy);
+    assertEquals("primary", call(c));
+    primary.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    int failed = 0;
+    long start = System.nanoTime();
+    String servedBy = "";
+    java.util.Set<String> statuses = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < 200 && !servedBy.equals("backup"); i++) {
+      try {
+        servedBy = ClientCalls.blockingUnaryCall(c, SAY, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)
+            .withCallCredentials(FailoverCallCredentials.of(f.resolver, "payments")), "hello");
+      } catch (io.grpc.StatusRuntimeException e) {
+        failed++;
+        statuses.add(e.getStatus() + " cause=" + e.getStatus().getCause());
+      }
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    System.out.println(policy + ", primary killed with no call in flight: backup after " + failed
+        + " failed calls, " + ms + " ms: " + statuses);
+    assertEquals("backup", servedBy);
+    assertEquals(1, f.events(FailoverEvent.Failover.class).size());
+    assertTrue(f.events(FailoverEvent.AddressEjected.class).get(0).reason().contains("grpc UNAVAILABLE"),
+        f.events(FailoverEvent.AddressEjected.class).toString());
+  }
+
+  /**
+   * With the retry config for idempotent methods, a primary killed with no call in flight costs no failed
+   * call at all, with either policy (calls are not wait-for-ready).
+   */
+  @Test
+  void withTheRetryConfigADeadPrimaryCostsNoCallPickFirst() throws Exception {
+    deadPrimaryWithRetries("pick_first");
+  }
+
+  @Test
+  void withTheRetryConfigADeadPrimaryCostsNoCallRoundRobin() throws Exception {
+    deadPrimaryWithRetries("round_robin");
+  }
+
+  private void deadPrimaryWithRetries(String policy) throws Exception {
+    ManagedChannel c = Grpc.newChannelBuilder("failover:///payments", tls)
+        .defaultLoadBalancingPolicy(policy)
+        .defaultServiceConfig(FailoverServiceConfig.retryOnUnavailable(List.of("test.Echo/Say")))
+        .enableRetry()
+        .intercept(FailoverClientInterceptor.of(f.resolver))
+        .build();
+    channels.add(c);
+    assertEquals("primary", call(c));
+    primary.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    List<String> servedBy = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      servedBy.add(ClientCalls.blockingUnaryCall(c, SAY, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)
+          .withCallCredentials(FailoverCallCredentials.of(f.resolver, "payments")), "hello"));
+    }
+    assertEquals(List.of("backup"), servedBy.stream().distinct().toList(), policy);
+  }
+
+  @Test
+  void theRetryConfigNamesTheCulprit() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> FailoverServiceConfig.retryOnUnavailable(List.of("test.Echo/")));
+    assertTrue(e.getMessage().contains("'test.Echo/'"), e.getMessage());
   }
 
   @Test

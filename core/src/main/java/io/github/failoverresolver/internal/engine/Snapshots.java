@@ -30,6 +30,7 @@ final class Snapshots {
           addrs.add(new ResolverSnapshot.Address(a.address, a.health.health(), whyNot.isEmpty(), whyNot,
               a.ejection.ejected(now) ? Optional.of(Instant.ofEpochMilli(a.ejection.until())) : Optional.empty(),
               a.ejection.ejections(), a.health.consecutiveFail(),
+              a.ejection.failures() + a.ejection.connectFailures(),
               a.lastChecked == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(a.lastChecked)),
               a.detail, ep.cfg.tls().isEmpty() ? Optional.empty() : Optional.of(tls(a.tls, a.tls != AddressState.NOT_INSPECTED)),
               a.retiring));
