@@ -72,6 +72,17 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     clock.nanos = target;
   }
 
+  /**
+   * Moves the clock without running anything: time that passes while a task runs (a slow check, a slow
+   * handshake). Tasks it makes due run at the next {@link #advance} or {@link #runDueTasks}.
+   */
+  public void elapse(Duration duration) {
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("cannot move time backwards: " + duration);
+    }
+    clock.nanos += duration.toNanos();
+  }
+
   /** Runs every task due at the current time, without moving the clock. */
   public void runDueTasks() {
     advance(Duration.ZERO);

@@ -176,7 +176,7 @@ final class Inputs {
     HealthCheck check = ep.cfg.check().get();
     CheckScheduler.Plan plan = new CheckScheduler.Plan(check, context, ep.cfg.interval(), ep.cfg.jitter(),
         check instanceof io.github.failoverresolver.internal.health.BoundedCheck, passiveFirst ? a::takeTraffic
-            : () -> false);
+            : () -> false, ep.cfg.tier() == 0); // a primary's slow first check never starts it as down
     long first = startupSpreadMs > 0 ? random.nextLong(startupSpreadMs) : 0;
     checks.start(a.check, plan, first, (healthy, detail) -> onCheck(ep, a, healthy, detail));
   }

@@ -65,6 +65,8 @@ public final class CheckScheduler {
     boolean timedOut; // the pending check was already counted as timed out
     long token;
     int skippedInARow;
+    boolean hadVerdict; // a result was handed to the loop
+    boolean forgiven; // its first slow failure was not counted (cold start)
     volatile long startedAt = NOT_STARTED;
     /** When the check thread had its result: a slow loop must not turn a quick check into a timeout. */
     volatile long finishedAt = NOT_STARTED;
@@ -76,9 +78,11 @@ public final class CheckScheduler {
    * @param builtIn a check of this library's (bounded by socket timeouts), which may share a thread's turn
    * @param takeTraffic whether the address carried successful traffic since its last turn (and clears that),
    *     for passive-first probing; always false when passive-first is off
+   * @param forgiveSlowFirst a first check that fails by running out of time (a cold JVM's first TLS
+   *     handshake) is not counted and is run again at once; a second one counts
    */
   public record Plan(HealthCheck check, HealthCheck.Context context, Duration interval, double jitter,
-      boolean builtIn, BooleanSupplier takeTraffic) {}
+      boolean builtIn, BooleanSupplier takeTraffic, boolean forgiveSlowFirst) {}
 
   public CheckScheduler(ScheduledExecutorService timers, Executor io, Executor loop, RandomGenerator random,
       Clock clock) {
@@ -188,8 +192,13 @@ public final class CheckScheduler {
       long timeoutMs = s.plan.context().timeout().toMillis();
       if (!s.timedOut && start != NOT_STARTED && s.finishedAt == NOT_STARTED && now >= start + timeoutMs) {
         s.timedOut = true; // its late result is ignored; it stays pending until it returns
-        s.result.accept(false, "check timed out after " + timeoutMs + " ms");
-        enqueue(s, now + delay(s.plan));
+        if (forgivable(s)) {
+          s.forgiven = true; // run again as soon as it returns; still running one timeout later: hung, counted
+          enqueue(s, now + timeoutMs);
+        } else {
+          verdict(s, false, "check timed out after " + timeoutMs + " ms");
+          enqueue(s, now + delay(s.plan));
+        }
       } else if (!s.timedOut) {
         nextTimeout = Math.min(nextTimeout, (start == NOT_STARTED ? now : start) + timeoutMs);
       }
@@ -206,7 +215,7 @@ public final class CheckScheduler {
       if (s.pending) {
         if (s.startedAt != NOT_STARTED) {
           // started and still running at its next turn: hung (its timeout already counted it once)
-          s.result.accept(false, "previous check still running after its " + s.plan.context().timeout().toMillis()
+          verdict(s, false, "previous check still running after its " + s.plan.context().timeout().toMillis()
               + " ms timeout (hung)");
         } // else still waiting for a thread: nothing is concluded about the address
         enqueue(s, now + delay(s.plan));
@@ -266,7 +275,9 @@ public final class CheckScheduler {
           long timeoutMs = s.plan.context().timeout().toMillis();
           HealthCheck.Result judged = end - start > timeoutMs // late by its own clock, not by the loop's
               ? HealthCheck.Result.unhealthy("check timed out after " + timeoutMs + " ms") : r;
-          results.add(() -> deliver(s, token, judged));
+          // failed by running out of time (its own socket timeouts fire at the timeout), not refused
+          boolean slowFailure = !judged.healthy() && (end - start) * 10 >= timeoutMs * 9;
+          results.add(() -> deliver(s, token, judged, slowFailure));
           long now = clock.millis();
           if (now - flushed >= FLUSH_MS && i + 1 < batch.size()) {
             List<Runnable> ready = List.copyOf(results);
@@ -287,7 +298,7 @@ public final class CheckScheduler {
     }
   }
 
-  private void deliver(Slot s, long token, HealthCheck.Result r) {
+  private void deliver(Slot s, long token, HealthCheck.Result r, boolean slowFailure) {
     if (s.token != token) {
       return;
     }
@@ -295,11 +306,31 @@ public final class CheckScheduler {
     s.pending = false;
     s.startedAt = NOT_STARTED;
     s.finishedAt = NOT_STARTED;
-    if (s.stopped || s.timedOut) {
+    if (s.stopped) {
+      return;
+    }
+    if (s.timedOut) {
+      if (s.forgiven && !s.hadVerdict) {
+        enqueue(s, clock.millis()); // the forgiven slow first check is back: its retry runs now
+      }
       return; // a late result of a round already counted as timed out
     }
-    s.result.accept(r.healthy(), r.detail());
+    if (slowFailure && forgivable(s)) {
+      s.forgiven = true;
+      enqueue(s, clock.millis());
+      return;
+    }
+    verdict(s, r.healthy(), r.detail());
     enqueue(s, clock.millis() + delay(s.plan));
+  }
+
+  private static boolean forgivable(Slot s) {
+    return s.plan.forgiveSlowFirst() && !s.hadVerdict && !s.forgiven;
+  }
+
+  private static void verdict(Slot s, boolean healthy, String detail) {
+    s.hadVerdict = true;
+    s.result.accept(healthy, detail);
   }
 
   private static HealthCheck.Result call(Plan plan) {
