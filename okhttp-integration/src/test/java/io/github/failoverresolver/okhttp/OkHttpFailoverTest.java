@@ -114,6 +114,34 @@ class OkHttpFailoverTest {
       assertEquals(1, f.events(FailoverEvent.Failover.class).size());
     }
 
+    /**
+     * The API answers 503 while readiness says 200 (envoy #28303's case): the primary is ejected by the
+     * clients' evidence, its readiness passing does not end that ejection early, and failback waits a whole
+     * window after the last client failure (probation): at most one failback attempt in 130 s, and no
+     * request fails (each 503 is retried once on the backup).
+     */
+    @Test
+    void apiFailingWhileReadinessPassesFailsBackAtMostOnceIn130Seconds() throws Exception {
+      start();
+      assertEquals("primary", get(client, "https://payments/api"));
+      primary.status("/api", 503);
+      int failed = 0;
+      for (int second = 0; second < 130; second++) {
+        try (Response r = client.newCall(new Request.Builder().url("https://payments/api").build()).execute()) {
+          if (r.code() != 200) {
+            failed++;
+          }
+        }
+        f.advanceSeconds(1);
+      }
+      assertEquals(0, failed, "idempotent requests that failed");
+      List<FailoverEvent.Failback> failbacks = f.events(FailoverEvent.Failback.class);
+      assertTrue(failbacks.size() <= 1, "failbacks in 130 s: " + failbacks);
+      assertTrue(f.events(FailoverEvent.Failover.class).size() <= 2, f.events(FailoverEvent.Failover.class).toString());
+      System.out.println("API 503 with readiness passing, 130 s: " + f.events(FailoverEvent.Failover.class).size()
+          + " failovers, " + failbacks.size() + " failbacks, 0 failed requests");
+    }
+
     @Test
     void requestsCarryTheChosenEndpointsOwnCredentialNeverAnother() throws Exception {
       start();

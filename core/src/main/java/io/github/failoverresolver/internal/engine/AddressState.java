@@ -28,6 +28,8 @@ final class AddressState {
   final CheckScheduler.Slot check = new CheckScheduler.Slot();
   HealthCounters health;
   Ejection ejection = Ejection.NONE;
+  long passiveFailureAt = Long.MIN_VALUE; // the last failure a client reported (loop only)
+  String passiveFailure = "";
   String detail;
   long lastChecked = Long.MIN_VALUE;
   TlsInspector.CertVerdict tls = NOT_INSPECTED;
@@ -54,6 +56,6 @@ final class AddressState {
   AddressFacts facts() {
     Verdict v = tls.verdict();
     return new AddressFacts(address, health.health(), ejection.until(), v.status(), v.reason(), tls.leafSha256(),
-        tls.issuer(), detail, health.consecutiveFail(), retiring);
+        tls.issuer(), detail, health.consecutiveFail(), retiring, passiveFailureAt, passiveFailure);
   }
 }

@@ -190,9 +190,11 @@ final class Inputs {
     a.lastChecked = now;
     ResolverSnapshot.Health before = a.health.health();
     a.health = a.health.onCheck(healthy, ep.cfg.healthyThreshold(), ep.cfg.unhealthyThreshold());
-    boolean ejectionEnded = healthy && a.ejection.ejected(now);
+    boolean ejectionEnded = healthy && a.ejection.ejected(now) && !a.ejection.byAnswers();
     if (ejectionEnded) {
-      a.ejection = a.ejection.endedEarly(now); // as Envoy does by default: a passing check ends an ejection
+      // as Envoy does by default: a passing check ends an ejection, but only one for failed connects (the
+      // check proves the address answers again; it cannot prove the API's answers are right)
+      a.ejection = a.ejection.endedEarly(now);
       if (before == ResolverSnapshot.Health.HEALTHY) {
         narrator.addressUp(ep, a, "ejection ended early: " + detail);
       }
@@ -300,6 +302,8 @@ final class Inputs {
     }
     ServiceConfig cfg = ep.service.cfg;
     long now = clock.millis();
+    a.passiveFailureAt = now; // failback to its tier waits a whole window after it (probation)
+    a.passiveFailure = outcome.cause();
     boolean wasEjected = a.ejection.ejected(now);
     a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, new Ejection.Rule(
         cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),

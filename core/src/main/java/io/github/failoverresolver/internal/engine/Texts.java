@@ -91,7 +91,7 @@ public final class Texts {
           + " eligible addresses it needs: " + tierWhyNot(t.why());
     } else if (r instanceof Reason.FailbackPending f) {
       return "tier " + f.tier() + " eligible for " + f.eligibleForMs() + " ms of its " + f.windowMs()
-          + " ms failback window";
+          + " ms failback window" + f.passive().map(p -> " (counted from a client's failure on " + p + ")").orElse("");
     } else if (r instanceof Reason.BestEligible b) {
       return "tier " + b.tier() + " is the best eligible tier";
     }

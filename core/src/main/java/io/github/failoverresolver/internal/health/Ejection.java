@@ -7,10 +7,12 @@ package io.github.failoverresolver.internal.health;
  *
  * @param until when the current ejection ends (epoch millis; in the past: not ejected)
  * @param lastEnd when the last ejection ended (or will)
+ * @param byAnswers the current (or last) ejection came from error answers, not from failed connects: a
+ *     passing active check cannot vouch for those (it does not call the API), so it does not end it early
  */
-public record Ejection(int failures, int connectFailures, long until, int ejections, long lastEnd) {
+public record Ejection(int failures, int connectFailures, long until, int ejections, long lastEnd, boolean byAnswers) {
 
-  public static final Ejection NONE = new Ejection(0, 0, 0, 0, Long.MIN_VALUE / 2);
+  public static final Ejection NONE = new Ejection(0, 0, 0, 0, Long.MIN_VALUE / 2, false);
 
   /** The rule's settings. */
   public record Rule(int afterFailures, int afterConnectFailures, long baseMs, long maxMs) {}
@@ -20,7 +22,7 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
   }
 
   public Ejection onSuccess() {
-    return failures == 0 && connectFailures == 0 ? this : new Ejection(0, 0, until, ejections, lastEnd);
+    return failures == 0 && connectFailures == 0 ? this : new Ejection(0, 0, until, ejections, lastEnd, byAnswers);
   }
 
   /** The state after a failure; {@link #ejected} at {@code now} tells whether it ejected (or still is). */
@@ -29,16 +31,22 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
     int c = connectFailures + (connect ? 1 : 0);
     boolean eject = f >= rule.afterFailures() || c >= rule.afterConnectFailures();
     if (!eject || ejected(now)) {
-      return new Ejection(f, c, until, ejections, lastEnd);
+      return new Ejection(f, c, until, ejections, lastEnd, byAnswers);
     }
     int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1; // well-behaved for a while: growth restarts
     long length = Math.min(rule.baseMs() * n, rule.maxMs());
-    return new Ejection(0, 0, now + length, n, now + length);
+    return new Ejection(0, 0, now + length, n, now + length, c < rule.afterConnectFailures());
   }
 
-  /** A passing active check ends an ejection early (as Envoy does by default). */
+  /**
+   * A passing active check ends an ejection for failed connects early (as Envoy does by default); one for
+   * error answers runs its course ({@link #byAnswers}).
+   */
   public Ejection endedEarly(long now) {
-    return new Ejection(failures, connectFailures, 0, ejections, now);
+    if (byAnswers) {
+      return this;
+    }
+    return new Ejection(failures, connectFailures, 0, ejections, now, false);
   }
 
   /** The length of the current ejection, for the event. */

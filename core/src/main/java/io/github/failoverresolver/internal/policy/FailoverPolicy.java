@@ -65,7 +65,22 @@ public final class FailoverPolicy {
     List<Long> failovers = new ArrayList<>(Damping.recent(memory.failovers(), now, s));
     long window = Damping.windowMs(failovers, now, s);
 
-    Normal normal = normal(verdicts, count, since, best, degraded, previous, forced, settledBefore, window, s, now);
+    // probation: a failback to a tier counts its window from the later of when it became eligible and the
+    // last failure a client reported on its addresses (an API failing while readiness passes)
+    Map<Integer, Long> stable = new HashMap<>(since);
+    Map<Integer, String> passive = new HashMap<>();
+    for (EndpointFacts e : eps) {
+      for (AddressFacts a : e.addresses()) {
+        Long from = stable.get(e.tier());
+        if (from != null && a.passiveFailureAt() > from && a.passiveFailureAt() <= now) {
+          stable.put(e.tier(), a.passiveFailureAt());
+          passive.put(e.tier(), io.github.failoverresolver.ResolverSnapshot.Address.label(a.address()) + ": " + a.passiveFailure());
+        }
+      }
+    }
+
+    Normal normal = normal(verdicts, count, stable, passive, best, degraded, previous, forced, settledBefore, window,
+        s, now);
     int chosen = normal.tier;
     Reason reason = normal.reason;
     String onlyEndpoint = null;
@@ -145,7 +160,7 @@ public final class FailoverPolicy {
 
     long again = nextEjectionEnd;
     if (best != null && active > best && settled) {
-      again = Math.min(again, since.get(best) + Damping.windowMs(failovers, now, s));
+      again = Math.min(again, stable.get(best) + Damping.windowMs(failovers, now, s));
     }
     return new Decision(active, panicNow, targets, reason, verdicts, next,
         again == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(Math.max(again, now)), transitions);
@@ -162,7 +177,7 @@ public final class FailoverPolicy {
   private record Normal(int tier, Reason reason, Long stableFor) {}
 
   private static Normal normal(List<EndpointVerdict> verdicts, Map<Integer, Integer> count, Map<Integer, Long> since,
-      Integer best, Integer degraded, int previous, boolean forced, boolean settled, long window, PolicySettings s,
+      Map<Integer, String> passive, Integer best, Integer degraded, int previous, boolean forced, boolean settled, long window, PolicySettings s,
       long now) {
     int chosen;
     if (best == null) {
@@ -195,7 +210,8 @@ public final class FailoverPolicy {
           tier(verdicts, previous)), null);
     }
     if (best < chosen) {
-      return new Normal(chosen, new Reason.FailbackPending(best, now - since.get(best), window), null);
+      return new Normal(chosen, new Reason.FailbackPending(best, now - since.get(best), window,
+          Optional.ofNullable(passive.get(best))), null);
     }
     return new Normal(chosen, new Reason.BestEligible(chosen), null);
   }

@@ -1,6 +1,7 @@
 package io.github.failoverresolver.internal.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Why a decision chose what it chose. Values only; rendered as text at the edge. */
 public sealed interface Reason {
@@ -25,7 +26,12 @@ public sealed interface Reason {
 
   record TooFewEligible(int from, int eligible, int minEligible, List<EndpointVerdict> why) implements Reason {}
 
-  record FailbackPending(int tier, long eligibleForMs, long windowMs) implements Reason {}
+  /**
+   * @param eligibleForMs how long it has been eligible with no client failure on its addresses
+   * @param passive the last client failure on its addresses inside that span, when it is what holds the
+   *     failback back (probation): {@code address: cause}
+   */
+  record FailbackPending(int tier, long eligibleForMs, long windowMs, Optional<String> passive) implements Reason {}
 
   record BestEligible(int tier) implements Reason {}
 }

@@ -148,6 +148,14 @@ class FailoverPolicyProperties {
               s.maxFailbackStabilityMs());
           assertTrue(back.stableForMs() >= window, "failback after " + back.stableForMs() + " ms; " + flaps
               + " flaps call for " + window + " ms (seed " + seed + ")");
+          // probation: no client failure on the tier's addresses inside the window
+          for (EndpointFacts e : view.endpoints()) {
+            for (AddressFacts a : e.addresses()) {
+              assertTrue(e.tier() != back.to() || a.passiveFailureAt() > at || a.passiveFailureAt() <= at - window,
+                  "failback to tier " + back.to() + " at " + at + " with a client failure at " + a.passiveFailureAt()
+                      + " inside its " + window + " ms window (seed " + seed + ")");
+            }
+          }
           // the steps after the one that made it eligible (several steps may share that instant)
           for (long[] st : steps) {
             if (st[0] > at - back.stableForMs()) {

@@ -45,7 +45,8 @@ final class PolicyArbitraries {
     Optional<String> leaf = pick(r, List.of(Optional.<String>empty(), Optional.of("leaf-a"), Optional.of("leaf-b"),
         Optional.of("leaf-c")));
     return new AddressFacts(address(1 + r.nextInt(12), port), health, ejectedUntil, tls, "tls " + tls, leaf,
-        leaf.map(x -> "CN=ca"), "detail " + health, r.nextInt(5), false);
+        leaf.map(x -> "CN=ca"), "detail " + health, r.nextInt(5), false,
+        r.nextInt(4) == 0 ? now - r.nextInt(60_000) : Long.MIN_VALUE, "HTTP 503");
   }
 
   /** One endpoint of {@code tier}, with 0 to 3 addresses (on a port of its own, so names stay unique). */
