@@ -31,11 +31,16 @@ public final class FailoverInterceptor implements Interceptor {
   private final FailoverHttpSettings settings;
   private final ConnectionPool pool;
   private final Map<String, Long> seenGeneration = new ConcurrentHashMap<>();
+  /** The services by lower-cased name: one hash lookup per request (services are fixed at build). */
+  private final Map<String, String> byLowerCaseName = new java.util.HashMap<>();
 
   private FailoverInterceptor(FailoverResolver resolver, FailoverHttpSettings settings, ConnectionPool pool) {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.pool = pool;
+    for (String s : resolver.services()) {
+      byLowerCaseName.putIfAbsent(s.toLowerCase(Locale.ROOT), s);
+    }
   }
 
   /** With default settings; pass the client's pool with {@link #of(FailoverResolver, FailoverHttpSettings, ConnectionPool)}. */
@@ -56,19 +61,20 @@ public final class FailoverInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     Target target = select(service);
+    boolean idempotent = IDEMPOTENT.contains(request.method().toUpperCase(Locale.ROOT));
     Response response = null;
     IOException failure = null;
     try {
-      response = chain.proceed(routed(request, target));
+      response = hedged(chain, target, idempotent || settings.retryNonIdempotent()).proceed(routed(request, target));
     } catch (IOException e) {
       failure = e;
     }
     if (failure == null && !settings.retryableStatuses().contains(response.code())) {
       return response;
     }
-    boolean idempotent = IDEMPOTENT.contains(request.method().toUpperCase(Locale.ROOT));
     boolean connectFailure = failure instanceof java.net.ConnectException
-        || failure instanceof java.net.NoRouteToHostException || failure instanceof java.net.UnknownHostException;
+        || failure instanceof java.net.NoRouteToHostException || failure instanceof java.net.UnknownHostException
+        || slowConnect(failure);
     boolean retry = idempotent || (settings.retryNonIdempotent() && connectFailure);
     Target next = retry ? nextTarget(service, target) : null;
     if (next == null) {
@@ -83,14 +89,32 @@ public final class FailoverInterceptor implements Interceptor {
     return chain.proceed(routed(request, next));
   }
 
-  private String serviceOf(HttpUrl url) {
-    String host = url.host();
-    for (String s : resolver.services()) {
-      if (s.equalsIgnoreCase(host)) {
-        return s;
+  /**
+   * The chain with the hedge delay as its connect timeout, when another eligible target could take over:
+   * a connect that slow fails over to it (the event listener reports the slow connect, which ejects).
+   * Reused pooled connections are not affected.
+   */
+  private Chain hedged(Chain chain, Target target, boolean mayMove) {
+    long ms = settings.hedgeDelay().toMillis();
+    if (ms == 0 || !mayMove || ms >= chain.connectTimeoutMillis()) {
+      return chain;
+    }
+    for (Target t : resolver.targets(target.service())) {
+      if (!t.endpoint().equals(target.endpoint())) {
+        return chain.withConnectTimeout((int) ms, java.util.concurrent.TimeUnit.MILLISECONDS);
       }
     }
-    return null;
+    return chain; // nowhere to move: the client's own connect timeout applies
+  }
+
+  /** A connect that timed out (nothing was sent: safe to send elsewhere). */
+  private static boolean slowConnect(IOException failure) {
+    return failure instanceof java.net.SocketTimeoutException
+        && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+  }
+
+  private String serviceOf(HttpUrl url) {
+    return byLowerCaseName.get(url.host()); // OkHttp gives hosts in lower case
   }
 
   private Target select(String service) throws IOException {

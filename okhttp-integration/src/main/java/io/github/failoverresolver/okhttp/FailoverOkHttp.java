@@ -9,7 +9,12 @@ import okhttp3.OkHttpClient;
 public final class FailoverOkHttp {
   private FailoverOkHttp() {}
 
-  /** Dns, interceptor (with pool eviction) and event listener, with default settings. */
+  /**
+   * Dns, interceptor (with pool eviction) and event listener, with default settings. Also turns OkHttp's
+   * fast fallback off: the interceptor's hedge moves a slow connect to the next eligible target, while
+   * OkHttp's fast fallback would start a second attempt to the same silent address first (a blackholed
+   * primary then cost two hedge delays instead of one).
+   */
   public static OkHttpClient.Builder install(OkHttpClient.Builder builder, FailoverResolver resolver) {
     return install(builder, resolver, FailoverHttpSettings.defaults());
   }
@@ -20,6 +25,7 @@ public final class FailoverOkHttp {
     ConnectionPool pool = new ConnectionPool();
     return builder
         .connectionPool(pool)
+        .fastFallback(false)
         .dns(FailoverDns.of(resolver))
         .addInterceptor(FailoverInterceptor.of(resolver, settings, pool))
         .eventListenerFactory(FailoverEventListener.factory(resolver, settings));

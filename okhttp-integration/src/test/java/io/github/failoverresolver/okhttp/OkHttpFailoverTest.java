@@ -102,6 +102,34 @@ class OkHttpFailoverTest {
       assertEquals(Instant.now().isAfter(f.time.now()), true, "no virtual time passed: no TTL, no check interval");
     }
 
+    /**
+     * The primary goes silent (connects hang: a blackhole, not a refusal): the first request's connect gets
+     * the hedge delay, then moves to the backup; the slow connect ejects the primary, so the requests after
+     * it go straight to the backup. No request fails and none waits for OkHttp's 10 s connect timeout.
+     */
+    @Test
+    void blackholedPrimaryCostsOneHedgeDelayNotAConnectTimeoutPerRequest() throws Exception {
+      start();
+      assertEquals("primary", get(client, "https://payments/api"));
+      primary.stop();
+      try (io.github.failoverresolver.testing.LoopbackBlackhole silent =
+          io.github.failoverresolver.testing.LoopbackBlackhole.on(java.net.InetAddress.getByName("127.0.0.1"),
+              primary.port())) {
+        List<String> servedBy = new ArrayList<>();
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          long t0 = System.nanoTime();
+          servedBy.add(get(client, "https://payments/api"));
+          millis.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        assertEquals(List.of("backup"), servedBy.stream().distinct().toList());
+        FailoverEvent.AddressEjected ejected = f.events(FailoverEvent.AddressEjected.class).get(0);
+        assertTrue(ejected.reason().toLowerCase(java.util.Locale.ROOT).contains("timed out"), ejected.toString());
+        assertTrue(millis.get(0) < 5_000, "the first request did not wait for the 10 s connect timeout: " + millis);
+        System.out.println("blackholed primary, request times (ms): " + millis);
+      }
+    }
+
     @Test
     void primaryWhoseReadinessTurns503IsLeftWithoutAFailedCall() throws Exception {
       start();
