@@ -27,7 +27,7 @@ final class FailoverNameResolver extends NameResolver {
   private Listener2 listener;
   private Subscription subscription;
   private boolean shutdown;
-  private Optional<InetSocketAddress> lastFirst = Optional.empty(); // of the last push, in the sync context
+  private long lastGeneration = Long.MIN_VALUE; // of the last target pushed, in the sync context
 
   FailoverNameResolver(FailoverResolver resolver, String service, Args args) {
     this.resolver = resolver;
@@ -75,6 +75,12 @@ final class FailoverNameResolver extends NameResolver {
       return;
     }
     Target t = target.get();
+    if (t.generation() < lastGeneration) {
+      // a stale target: a refresh() that read the table before a change whose own push came first
+      // (pushes reach this context in any order); going back to it would undo a failover
+      return;
+    }
+    lastGeneration = t.generation();
     List<EquivalentAddressGroup> groups = new ArrayList<>();
     for (InetSocketAddress address : t.addresses()) {
       Attributes attrs = Attributes.newBuilder()
@@ -82,16 +88,6 @@ final class FailoverNameResolver extends NameResolver {
           .build();
       groups.add(new EquivalentAddressGroup(address, attrs));
     }
-    if (!lastFirst.isEmpty() && !t.addresses().contains(lastFirst.get())) {
-      // the address the channel is on (or is waiting to reconnect to) was dropped: without this, pick_first
-      // keeps its subchannel, which in TRANSIENT_FAILURE waits out its reconnect backoff (about 1 s) before
-      // trying the new addresses. A resolution error makes the policy shut that subchannel down (grpc-java's
-      // pick_first does so in handleNameResolutionError; round_robin keeps its READY children), and the
-      // result right after creates a fresh one that connects at once. Both happen in this one
-      // synchronization-context task.
-      listener.onError(Status.UNAVAILABLE.withDescription("leaving " + lastFirst.get() + " for " + t.addresses()));
-    }
-    lastFirst = t.addresses().isEmpty() ? Optional.empty() : Optional.of(t.addresses().get(0));
     listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).setAttributes(Attributes.EMPTY).build());
   }
 

@@ -152,6 +152,7 @@ class GrpcFailoverTest {
         .intercept(FailoverClientInterceptor.of(f.resolver))
         .build();
     channels.add(c);
+    FailoverChannels.reconnectOnChange(c, f.resolver, "payments");
     return c;
   }
 
@@ -341,6 +342,7 @@ class GrpcFailoverTest {
         .intercept(FailoverClientInterceptor.of(f.resolver))
         .build();
     channels.add(c);
+    FailoverChannels.reconnectOnChange(c, f.resolver, "payments");
     assertEquals("primary", call(c));
     primary.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     List<String> servedBy = new ArrayList<>();

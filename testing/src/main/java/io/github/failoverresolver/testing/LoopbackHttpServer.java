@@ -50,6 +50,14 @@ public final class LoopbackHttpServer implements AutoCloseable {
   private volatile boolean stopped;
   private volatile String readyBody = "ready";
 
+  static {
+    // the JDK's server writes headers and body separately; with Nagle on, the client's delayed ACK holds
+    // every response about 40 ms on loopback. Read once, when the JDK's server classes load.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private LoopbackHttpServer(String name, InetAddress bind, int port, SSLContext tls, String readyPath)
       throws IOException {
     this.name = name;
