@@ -44,17 +44,72 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
   private static final Set<Status.Code> DEFAULT_FAILURES = EnumSet.of(Status.Code.UNAVAILABLE,
       Status.Code.DEADLINE_EXCEEDED);
 
+  private static final Duration DEFAULT_HEDGE = Duration.ofMillis(250);
+
   private final FailoverResolver resolver;
   private final Set<Status.Code> failures;
+  private final long hedgeNanos;
+  /**
+   * The connect hedge's timer: one named daemon thread, started on demand and gone after 1 s without
+   * work, so an idle interceptor holds no thread (there is no close() on an interceptor).
+   */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor timer;
+  /** Endpoint addresses that have carried a stream: only those can be suspected of going silent. */
+  private final Set<InetSocketAddress> seenWorking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile long lastHedgedGeneration = Long.MIN_VALUE;
 
-  private FailoverClientInterceptor(FailoverResolver resolver, Set<Status.Code> failures) {
-    this.resolver = Objects.requireNonNull(resolver, "resolver");
-    this.failures = Set.copyOf(failures);
+  /** A call waiting for a stream, meant for {@code target}. */
+  private static final class Waiting {
+    final Target target;
+    volatile boolean settled;
+    volatile java.util.concurrent.Future<?> check;
+
+    Waiting(Target target) {
+      this.target = target;
+    }
+
+    void settle() {
+      settled = true;
+      java.util.concurrent.Future<?> c = check;
+      if (c != null) {
+        c.cancel(false);
+      }
+    }
   }
 
-  /** Failures: UNAVAILABLE and DEADLINE_EXCEEDED. */
+  private FailoverClientInterceptor(FailoverResolver resolver, Set<Status.Code> failures, Duration hedge) {
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.failures = Set.copyOf(failures);
+    Objects.requireNonNull(hedge, "hedge");
+    if (hedge.isNegative() || hedge.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("hedge: " + hedge + " is not between 0 and 1 minute");
+    }
+    this.hedgeNanos = hedge.toNanos();
+    this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "failover-grpc-connect-hedge");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setKeepAliveTime(1, java.util.concurrent.TimeUnit.SECONDS);
+    timer.allowCoreThreadTimeOut(true);
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Failures: UNAVAILABLE and DEADLINE_EXCEEDED; connect hedge 250 ms. */
   public static FailoverClientInterceptor of(FailoverResolver resolver) {
-    return new FailoverClientInterceptor(resolver, DEFAULT_FAILURES);
+    return new FailoverClientInterceptor(resolver, DEFAULT_FAILURES, DEFAULT_HEDGE);
+  }
+
+  /**
+   * The same interceptor with another connect hedge. When a call has waited this long for a stream to a
+   * target whose addresses carried streams before (so not a first, cold connection), the channel is taken
+   * to be reconnecting to an address that went silent (a blackhole: connects hang instead of being
+   * refused): that is reported as a connect failure of the target, which ejects it, and the channel moves
+   * on (with {@link FailoverChannels#reconnectOnChange}, at once). Checked when calls start (no timer
+   * thread), so it acts on a busy channel; a quiet one relies on the active checks. Zero turns it off.
+   */
+  public FailoverClientInterceptor withConnectHedge(Duration hedge) {
+    return new FailoverClientInterceptor(resolver, failures, hedge);
   }
 
   /**
@@ -66,13 +121,22 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
     chosen.addAll(failures);
     chosen.add(Status.Code.UNAVAILABLE);
     chosen.remove(Status.Code.CANCELLED);
-    return new FailoverClientInterceptor(resolver, chosen);
+    return new FailoverClientInterceptor(resolver, chosen, DEFAULT_HEDGE);
   }
 
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
       CallOptions options, Channel next) {
     Target atStart = currentTarget(next.authority());
+    Waiting me = atStart == null || hedgeNanos == 0 || atStart.addresses().stream().noneMatch(seenWorking::contains)
+        ? null : new Waiting(atStart);
+    if (me != null) {
+      try {
+        me.check = timer.schedule(() -> hedge(me), hedgeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // no hedge for this call
+      }
+    }
     // Each attempt (gRPC's retries and hedges make several per call) gets a stream tracer that reports its
     // own outcome when its stream closes: below the retries, so that a failed attempt ejects its address
     // before the next attempt is picked. The call's close reports only when no attempt did (a
@@ -88,6 +152,12 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
           @Override
           public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
             remote = transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+            if (me != null) {
+              me.settle();
+            }
+            if (remote instanceof InetSocketAddress a && atStart != null && atStart.addresses().contains(a)) {
+              seenWorking.add(a);
+            }
           }
 
           @Override
@@ -108,6 +178,9 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
         super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onClose(Status status, Metadata trailers) {
+            if (me != null) {
+              me.settle();
+            }
             if (!attemptReported.get()) {
               report(status, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), atStart, started);
             }
@@ -116,6 +189,30 @@ public final class FailoverClientInterceptor implements ClientInterceptor {
         }, headers);
       }
     };
+  }
+
+  /**
+   * The connect hedge, on the timer: a call still without a stream after the delay, meant for a target
+   * whose addresses carried streams before and that is still current, reports that target's addresses as
+   * a slow connect (once per routing generation).
+   */
+  private void hedge(Waiting w) {
+    if (w.settled || w.target.generation() == lastHedgedGeneration) {
+      return;
+    }
+    Target now = currentTarget(w.target.service());
+    if (now == null || now.generation() != w.target.generation()) {
+      return;
+    }
+    lastHedgedGeneration = w.target.generation();
+    String why = "no connection within " + hedgeNanos / 1_000_000 + " ms (connect hedge)";
+    try {
+      for (InetSocketAddress a : w.target.addresses()) {
+        resolver.report(w.target, a, Outcome.connectFailure(why));
+      }
+    } catch (RuntimeException e) {
+      // reporting must never break a call
+    }
   }
 
   /** Reports one attempt's (or call's) outcome; true when something was reported. Never throws. */

@@ -80,6 +80,7 @@ final class FailoverNameResolver extends NameResolver {
       // (pushes reach this context in any order); going back to it would undo a failover
       return;
     }
+    boolean changed = lastGeneration != Long.MIN_VALUE && t.generation() != lastGeneration;
     lastGeneration = t.generation();
     List<EquivalentAddressGroup> groups = new ArrayList<>();
     for (InetSocketAddress address : t.addresses()) {
@@ -89,6 +90,10 @@ final class FailoverNameResolver extends NameResolver {
       groups.add(new EquivalentAddressGroup(address, attrs));
     }
     listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).setAttributes(Attributes.EMPTY).build());
+    if (changed) {
+      // queued after the channel takes the new addresses: registered channels skip their reconnect backoff
+      sync.execute(() -> FailoverChannels.routingChanged(resolver, service));
+    }
   }
 
   @Override

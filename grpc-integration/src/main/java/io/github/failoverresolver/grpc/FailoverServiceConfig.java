@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A default service config that retries idempotent calls on UNAVAILABLE, so that a call caught on a dying
+ * A default service config that retries idempotent calls on UNAVAILABLE (and a server's CANCELLED), so that a call caught on a dying
  * connection (or picked in the instant the channel switches address lists) is sent again on the target the
  * resolver moved to, instead of failing. gRPC cannot know which methods are safe to send twice: you name
  * them. Use with {@code ManagedChannelBuilder.defaultServiceConfig(...)} and {@code enableRetry()}.
@@ -24,7 +24,8 @@ public final class FailoverServiceConfig {
   private FailoverServiceConfig() {}
 
   /**
-   * Up to 4 attempts, backoff from 20 ms (doubling, at most 500 ms, with gRPC's jitter), on UNAVAILABLE only.
+   * Up to 4 attempts, backoff from 20 ms (doubling, at most 500 ms, with gRPC's jitter), on UNAVAILABLE and
+   * CANCELLED (a server going away resets its streams; the client's own cancellations are not retried).
    *
    * @param idempotent {@code package.Service} (every method of it) or {@code package.Service/Method}
    */
@@ -52,7 +53,9 @@ public final class FailoverServiceConfig {
     retry.put("initialBackoff", "0.02s");
     retry.put("maxBackoff", "0.5s");
     retry.put("backoffMultiplier", 2.0);
-    retry.put("retryableStatusCodes", List.of("UNAVAILABLE"));
+    // CANCELLED too: a server shutting down resets streams in flight (RST_STREAM CANCEL); a call the client
+    // cancels itself is never retried by gRPC
+    retry.put("retryableStatusCodes", List.of("UNAVAILABLE", "CANCELLED"));
     Map<String, Object> method = new LinkedHashMap<>();
     method.put("name", names);
     method.put("retryPolicy", retry);

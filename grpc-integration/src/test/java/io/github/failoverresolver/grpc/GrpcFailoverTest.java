@@ -353,6 +353,33 @@ class GrpcFailoverTest {
     assertEquals(List.of("backup"), servedBy.stream().distinct().toList(), policy);
   }
 
+  /**
+   * The primary goes silent (connects hang): the call waiting for a connection is hedged after 250 ms,
+   * which ejects the primary, and it completes on the backup; the calls after it go straight there.
+   */
+  @Test
+  void blackholedPrimaryIsLeftAfterTheConnectHedge() throws Exception {
+    ManagedChannel c = channel("pick_first");
+    assertEquals("primary", call(c));
+    int port = primary.server.getPort();
+    primary.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    try (io.github.failoverresolver.testing.LoopbackBlackhole silent =
+        io.github.failoverresolver.testing.LoopbackBlackhole.on(InetAddress.getByName("127.0.0.1"), port)) {
+      List<String> servedBy = new ArrayList<>();
+      List<Long> millis = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        long t0 = System.nanoTime();
+        servedBy.add(call(c));
+        millis.add((System.nanoTime() - t0) / 1_000_000);
+      }
+      assertEquals(List.of("backup"), servedBy.stream().distinct().toList());
+      assertTrue(f.events(FailoverEvent.AddressEjected.class).stream()
+          .anyMatch(e -> e.reason().contains("connect hedge")), f.events(FailoverEvent.AddressEjected.class).toString());
+      assertTrue(millis.get(0) < 4_000, "the first call did not wait for its deadline: " + millis);
+      System.out.println("gRPC, blackholed primary, call times (ms): " + millis);
+    }
+  }
+
   @Test
   void theRetryConfigNamesTheCulprit() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -6,7 +6,9 @@ import io.github.failoverresolver.FailoverEvent;
 import io.github.failoverresolver.FailoverResolver;
 import io.github.failoverresolver.Upstreams;
 import io.github.failoverresolver.grpc.FailoverCallCredentials;
+import io.github.failoverresolver.grpc.FailoverChannels;
 import io.github.failoverresolver.grpc.FailoverClientInterceptor;
+import io.github.failoverresolver.grpc.FailoverServiceConfig;
 import io.github.failoverresolver.grpc.FailoverNameResolverProvider;
 import io.github.failoverresolver.grpc.GrpcHealthCheck;
 import io.github.failoverresolver.testing.LoopbackDnsServer;
@@ -107,15 +109,12 @@ public final class GrpcDemo {
       // Balance is idempotent: let gRPC retry it when its transport breaks under it (the call in flight when
       // the primary dies: UNAVAILABLE, or CANCELLED when the dying server resets the stream); the
       // interceptor's report has ejected the primary before the retry is sent
-      Map<String, Object> retry = Map.of("methodConfig", java.util.List.of(Map.of(
-          "name", java.util.List.of(Map.of("service", "demo.Payments")),
-          "retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.1s", "maxBackoff", "1s",
-              "backoffMultiplier", 2.0, "retryableStatusCodes", java.util.List.of("UNAVAILABLE", "CANCELLED")))));
       ManagedChannel channel = Grpc.newChannelBuilder("failover:///payments", tls)
           .intercept(FailoverClientInterceptor.of(resolver))
-          .defaultServiceConfig(retry)
+          .defaultServiceConfig(FailoverServiceConfig.retryOnUnavailable(java.util.List.of("demo.Payments")))
           .enableRetry()
           .build();
+      FailoverChannels.reconnectOnChange(channel, resolver, "payments");
       int failed = 0;
       Server revived = null;
       try {
