@@ -1,4 +1,4 @@
-package io.github.failoverresolver.samples;
+package io.github.failoverresolver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The doctor against loopback fixtures: exit 0 when ready, 1 when not, 2 on a bad configuration. */
-class DoctorTest {
+/**
+ * The command-line tool against loopback fixtures: each subcommand and exit code (0 ready, 1 not ready, 2 bad
+ * configuration or usage), {@code --help}, bad usage; never a stack trace for a user error.
+ */
+class FailoverCliTest {
   @TempDir
   Path dir;
   LoopbackDnsServer dns;
@@ -58,9 +61,24 @@ class DoctorTest {
         ""));
   }
 
+  int cli(String... args) {
+    return FailoverCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+  }
+
   int doctor(String... args) {
-    return Doctor.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String[] all = new String[args.length + 1];
+    all[0] = "doctor";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return cli(all);
+  }
+
+  String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -123,9 +141,11 @@ class DoctorTest {
   @Test
   void waitTakesTheFileFormAndABadOneExitsTwo() throws Exception {
     assertEquals(0, doctor(config().toString(), "--wait", "500ms"));
+    err.reset();
     assertEquals(2, doctor(config().toString(), "--wait", "10"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("doctor: --wait: '10' is not a duration (like 500ms,"
-        + " 30s, 5m, 1h, 14d)\n"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(err().startsWith("Invalid value for option '--wait': '10' is not a duration (like 500ms,"
+        + " 30s, 5m, 1h, 14d)\n"), err());
+    assertTrue(err().contains("Usage: failover-resolver doctor"), err());
   }
 
   @Test
@@ -140,5 +160,98 @@ class DoctorTest {
     assertEquals(2, service.get("endpoints").size());
     assertEquals("no backup endpoint is eligible: a primary failure would leave nothing",
         service.get("reasons").get(0).asText());
+  }
+
+  @Test
+  void progressOnAPipeIsPlainLinesAndTheReportAloneOnStandardOutput() throws Exception {
+    assertEquals(0, doctor(config().toString()));
+    assertTrue(!err().contains("\r") && !err().contains("\u001b"), err());
+    assertTrue(out().startsWith("Readiness report at "), out());
+    assertTrue(!out().contains("endpoints resolved and checked"), out());
+  }
+
+  @Test
+  void drillDryRunNamesTheBackupAndExitsZeroWhenItIsReady() throws Exception {
+    assertEquals(0, cli("drill", config().toString(), "payments"));
+    assertTrue(out().startsWith("if tier 0 of 'payments' died now: traffic would go to backup.test:" + backup.port()
+        + " (tier 1), ready"), out());
+  }
+
+  @Test
+  void drillDryRunExitsOneWhenTheBackupIsNotReady() throws Exception {
+    backup.readiness(503);
+    assertEquals(1, cli("drill", config().toString(), "payments"));
+    assertTrue(out().contains("NO target would be left, NOT ready"), out());
+  }
+
+  @Test
+  void liveDrillSwitchesToTheBackupAndPutsThePrimaryBack() throws Exception {
+    assertEquals(0, cli("drill", config().toString(), "payments", "--live", "1s"));
+    assertTrue(out().startsWith("live drill of 'payments'"), out());
+    assertTrue(out().contains("switched in ") && out().contains("to backup.test:" + backup.port()), out());
+  }
+
+  @Test
+  void drillOfAnUnknownServiceExitsTwoNamingIt() throws Exception {
+    assertEquals(2, cli("drill", config().toString(), "billing"));
+    assertEquals("drill: unknown service 'billing'; configured: [payments]\n", lastLine(err()));
+  }
+
+  @Test
+  void reportPrintsReadinessDrillAndIndependenceOfEveryService() throws Exception {
+    assertEquals(0, cli("report", config().toString()));
+    assertTrue(out().contains("VERDICT: READY"), out());
+    assertTrue(out().contains("drill payments: if tier 0 of 'payments' died now: traffic would go to backup.test"),
+        out());
+    // both endpoints on 127.0.0.0/24 and served by the same DNS provider
+    assertTrue(out().contains("independence payments: "), out());
+    assertTrue(out().contains("same-network"), out());
+  }
+
+  @Test
+  void reportOfABadConfigurationExitsTwo() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.conf"), "[service payments]\nmin-eligible = many\n");
+    assertEquals(2, cli("report", bad.toString()));
+    assertTrue(err().startsWith("report: bad configuration: " + bad + ":2: key 'min-eligible'"), err());
+  }
+
+  @Test
+  void helpForTheToolAndEachSubcommandExitsZero() {
+    assertEquals(0, cli("--help"));
+    assertTrue(out().contains("doctor") && out().contains("drill") && out().contains("report"), out());
+    assertTrue(out().contains("Exit codes: 0 ready, 1 not ready, 2 bad configuration or usage"), out());
+    for (String sub : new String[] {"doctor", "drill", "report"}) {
+      out.reset();
+      assertEquals(0, cli(sub, "--help"));
+      assertTrue(out().startsWith("Usage: failover-resolver " + sub), out());
+      assertTrue(out().contains("--wait=DURATION"), out());
+    }
+  }
+
+  @Test
+  void badUsageExitsTwoWithUsageAndNoStackTrace() {
+    assertEquals(2, cli("doktor"));
+    assertTrue(err().contains("Did you mean: failover-resolver doctor"), err());
+    String[][] cases = {{}, {"doktor"}, {"doctor"}, {"drill", "x.conf"}, {"doctor", "x.conf", "--jsn"},
+        {"drill", "x.conf", "payments", "--live", "soon"}};
+    for (String[] args : cases) {
+      err.reset();
+      assertEquals(2, cli(args), String.join(" ", args) + ": " + err());
+      assertTrue(err().contains("Usage: failover-resolver"), err());
+      assertTrue(!err().contains("\tat ") && !err().contains("Exception"), err());
+    }
+  }
+
+  @Test
+  void aMissingConfigurationFileExitsTwoNamingIt() {
+    assertEquals(2, cli("doctor", dir.resolve("nope.conf").toString()));
+    assertTrue(err().startsWith("doctor: bad configuration: "), err());
+    assertTrue(err().contains("nope.conf"), err());
+    assertTrue(!err().contains("\tat "), err());
+  }
+
+  static String lastLine(String text) {
+    String[] lines = text.split("\n");
+    return lines[lines.length - 1] + "\n";
   }
 }
