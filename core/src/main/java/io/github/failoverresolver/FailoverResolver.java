@@ -245,6 +245,25 @@ public final class FailoverResolver implements AutoCloseable {
     };
   }
 
+  /** The resolver's counters: checks by result and their time, probes skipped, DNS. Lock-free, any thread. */
+  public ResolverStats stats() {
+    var checks = engine.checks();
+    long[] r = checks.results();
+    return new ResolverStats(checks.probesStarted(), checks.probesSkipped(), r[0], r[1], r[2], Duration.ofMillis(r[3]),
+        dns.stats());
+  }
+
+  /**
+   * Adds a listener of every {@link FailoverEvent} from now on (as {@link Builder#listener} does at build),
+   * for components created after the resolver, such as a metrics binder. Cancel the returned subscription
+   * to remove it.
+   */
+  public Subscription listen(FailoverListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    events.add(listener);
+    return () -> events.remove(listener);
+  }
+
   /** The resolver's own DNS cache, for hosts that are not endpoints. */
   public DnsCache dns() {
     return dns;

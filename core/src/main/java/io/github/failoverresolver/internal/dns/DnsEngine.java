@@ -437,7 +437,7 @@ public final class DnsEngine {
 
   public DnsStats stats() {
     return new DnsStats(sent.sum(), blocking.sum(), hits.sum(), staleServed.sum(), coalesced.sum(), refreshes.sum(),
-        refreshFailures.sum());
+        refreshFailures.sum(), client.counts());
   }
 
   public void close() {

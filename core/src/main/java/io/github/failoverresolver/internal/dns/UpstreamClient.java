@@ -53,6 +53,11 @@ final class UpstreamClient {
   private final Map<Path, HostsFileParser> hostsFiles = new ConcurrentHashMap<>();
 
   private final List<Name> dnssecZones;
+  /** Queries by provider and result (a bounded set of words: {@link #RESULTS}). */
+  private final Map<String, Map<String, LongAdder>> byProvider = new ConcurrentHashMap<>();
+  /** Every result word a query is counted under: bounded, so metrics tags stay few. */
+  public static final List<String> RESULTS = List.of("answer", "nxdomain", "hosts", "servfail", "refused",
+      "other-rcode", "unauthenticated", "failed");
 
   UpstreamClient(List<DnsProvider> providers, Duration queryTimeout, Duration retryAfter, Clock clock, LongAdder sent,
       java.util.Set<String> dnssecZones) {
@@ -66,6 +71,26 @@ final class UpstreamClient {
 
   List<DnsProvider> providers() {
     return providers;
+  }
+
+  private void count(String provider, String result) {
+    byProvider.computeIfAbsent(provider, p -> {
+      Map<String, LongAdder> m = new ConcurrentHashMap<>();
+      RESULTS.forEach(r -> m.put(r, new LongAdder()));
+      return m;
+    }).get(result).increment();
+  }
+
+  /** Queries by provider (in configured order) and result, every result present. */
+  Map<String, Map<String, Long>> counts() {
+    Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+    for (DnsProvider p : providers) {
+      Map<String, LongAdder> m = byProvider.get(p.name());
+      Map<String, Long> c = new java.util.LinkedHashMap<>();
+      RESULTS.forEach(r -> c.put(r, m == null ? 0L : m.get(r).sum()));
+      out.put(p.name(), java.util.Collections.unmodifiableMap(c));
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** Asks the providers in preference order: healthy ones first, in configured order. */
@@ -114,6 +139,7 @@ final class UpstreamClient {
       try {
         Optional<InetAddress> hit = hostsFiles.computeIfAbsent(file, HostsFileParser::new).getAddressForHost(name, type);
         if (hit.isPresent()) {
+          count(provider.name(), "hosts");
           return Optional.of(new HostsEntry(hit.get(), provider.name()));
         }
       } catch (IOException e) {
@@ -145,16 +171,20 @@ final class UpstreamClient {
         int rcode = response.getRcode();
         if ((rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) && signedZone.isPresent()
             && !response.getHeader().getFlag(org.xbill.DNS.Flags.AD)) {
+          count(provider.name(), "unauthenticated");
           attempts.add(provider.name() + " " + describe(server) + ": " + Rcode.string(rcode)
               + " but not DNSSEC-authenticated (AD bit clear): " + signedZone.get()
               + " requires DNSSEC, so the answer is unsigned or was not validated");
           continue;
         }
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+          count(provider.name(), rcode == Rcode.NOERROR ? "answer" : "nxdomain");
           return Optional.of(new Response(response, provider.name(), server));
         }
+        count(provider.name(), rcode == Rcode.SERVFAIL ? "servfail" : rcode == Rcode.REFUSED ? "refused" : "other-rcode");
         attempts.add(provider.name() + " " + describe(server) + ": " + Rcode.string(rcode) + extendedError(response));
       } catch (DnsTransport.ExchangeFailure f) {
+        count(provider.name(), "failed"); // timed out, unreachable or an unusable reply
         attempts.add(provider.name() + " " + describe(server) + ": " + f.getMessage() + " after "
             + (System.nanoTime() - started) / 1_000_000 + " ms");
       }

@@ -327,6 +327,11 @@ public final class ControlLoop {
     });
   }
 
+  /** The check scheduler's counters (lock-free; any thread). */
+  public CheckScheduler checks() {
+    return inputs.checks();
+  }
+
   public ResolverSnapshot snapshot() {
     return call(() -> Snapshots.of(order, clock.millis(), inputs.checks()));
   }

@@ -46,6 +46,10 @@ public final class CheckScheduler {
   private final Clock clock;
   private final LongAdder started = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  private final LongAdder healthy = new LongAdder();
+  private final LongAdder unhealthy = new LongAdder();
+  private final LongAdder timedOut = new LongAdder();
+  private final LongAdder checkMillis = new LongAdder();
   private final PriorityQueue<Slot> due = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.dueAt));
   private final Set<Slot> inFlight = new HashSet<>();
   private final long[] perSecond = new long[10];
@@ -117,6 +121,11 @@ public final class CheckScheduler {
   /** Probes skipped because the address carried successful traffic (passive-first). */
   public long probesSkipped() {
     return skipped.sum();
+  }
+
+  /** Checks that returned healthy, unhealthy, and that ran past their timeout; and their total time in ms. */
+  public long[] results() {
+    return new long[] {healthy.sum(), unhealthy.sum(), timedOut.sum(), checkMillis.sum()};
   }
 
   /** Probes per second over the 10 s before {@code now}'s second. */
@@ -275,6 +284,8 @@ public final class CheckScheduler {
           long timeoutMs = s.plan.context().timeout().toMillis();
           HealthCheck.Result judged = end - start > timeoutMs // late by its own clock, not by the loop's
               ? HealthCheck.Result.unhealthy("check timed out after " + timeoutMs + " ms") : r;
+          (end - start > timeoutMs ? timedOut : judged.healthy() ? healthy : unhealthy).increment();
+          checkMillis.add(end - start);
           // failed by running out of time (its own socket timeouts fire at the timeout), not refused
           boolean slowFailure = !judged.healthy() && (end - start) * 10 >= timeoutMs * 9;
           results.add(() -> deliver(s, token, judged, slowFailure));
