@@ -77,13 +77,53 @@ public final class ResolverConfig {
     return parse(file.toString(), List.of(text.split("\r?\n", -1)));
   }
 
-  private record Line(int number, String key, String value) {}
+  private record Line(String key, String value, String at) {}
 
-  private record Section(String kind, String args, int line, List<Line> entries) {}
+  /**
+   * One {@code key = value} from another source than a file (a framework's properties), with where it came
+   * from as errors should name it (for example {@code property 'failover.dns.query-timeout'}).
+   */
+  public record Entry(String key, String value, String where) {
+    public Entry {
+      java.util.Objects.requireNonNull(key, "key");
+      java.util.Objects.requireNonNull(value, "value");
+      java.util.Objects.requireNonNull(where, "where");
+    }
+  }
+
+  /**
+   * One section from another source than a file: {@code kind} is {@code dns}, {@code resolver},
+   * {@code service} (args: the name) or {@code endpoint} (args: {@code SERVICE HOST:PORT}); {@code where}
+   * names it in errors.
+   */
+  public record Section(String kind, String args, String where, List<Entry> entries) {
+    public Section {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Builds from sections of keys that are exactly the configuration file's (the same settings table, parsing
+   * and validation), for frameworks that carry the configuration in their own properties. Every error names
+   * the {@code where} of the entry or section at fault.
+   */
+  public static FailoverResolver.Builder from(String source, List<Section> sections) {
+    List<SectionLines> parsed = new ArrayList<>();
+    for (Section s : sections) {
+      if (!SECTIONS.contains(s.kind())) {
+        throw new ConfigException(s.where() + ": unknown section kind '" + s.kind() + "'");
+      }
+      parsed.add(new SectionLines(s.kind(), s.args(), s.where(),
+          s.entries().stream().map(e -> new Line(e.key(), e.value(), e.where())).toList()));
+    }
+    return build(source, parsed);
+  }
+
+  private record SectionLines(String kind, String args, String where, List<Line> entries) {}
 
   static FailoverResolver.Builder parse(String name, List<String> lines) {
-    List<Section> sections = new ArrayList<>();
-    Section current = null;
+    List<SectionLines> sections = new ArrayList<>();
+    SectionLines current = null;
     for (int i = 0; i < lines.size(); i++) {
       String raw = lines.get(i);
       int hash = raw.indexOf(" #");
@@ -101,7 +141,8 @@ public final class ResolverConfig {
           throw new ConfigException(name + ":" + n + ": unknown section " + shown(text)
               + "; expected [dns], [resolver], [service NAME] or [endpoint SERVICE HOST:PORT]");
         }
-        current = new Section(kind, space < 0 ? "" : inner.substring(space).strip(), n, new ArrayList<>());
+        current = new SectionLines(kind, space < 0 ? "" : inner.substring(space).strip(), name + ":" + n,
+            new ArrayList<>());
         sections.add(current);
         continue;
       }
@@ -113,19 +154,23 @@ public final class ResolverConfig {
         throw new ConfigException(name + ":" + n + ": key '" + text.substring(0, eq).strip()
             + "' outside any section");
       }
-      current.entries().add(new Line(n, text.substring(0, eq).strip(), text.substring(eq + 1).strip()));
+      String key = text.substring(0, eq).strip();
+      current.entries().add(new Line(key, text.substring(eq + 1).strip(), name + ":" + n + ": key '" + key + "'"));
     }
+    return build(name, sections);
+  }
 
+  private static FailoverResolver.Builder build(String name, List<SectionLines> sections) {
     FailoverResolver.Builder resolver = FailoverResolver.builder();
     Map<String, List<Consumer<ServiceBuilder>>> services = new LinkedHashMap<>();
     Map<String, String> origins = new HashMap<>();
     DnsSettings.Builder dns = null;
-    for (Section s : sections) {
+    for (SectionLines s : sections) {
       switch (s.kind()) {
         case "dns" -> {
           dns = dns == null ? DnsSettings.builder() : dns;
           Map<String, Upstreams> providers = new LinkedHashMap<>();
-          Map<String, Integer> providerLines = new HashMap<>();
+          Map<String, String> providerLines = new HashMap<>();
           for (Line l : s.entries()) {
             dnsKey(name, dns, l, providers, providerLines, origins);
           }
@@ -142,10 +187,10 @@ public final class ResolverConfig {
         }
         case "service" -> {
           if (s.args().isEmpty()) {
-            throw new ConfigException(name + ":" + s.line() + ": [service] needs a name: [service payments]");
+            throw new ConfigException(s.where() + ": [service] needs a name: [service payments]");
           }
           String holder = Configs.serviceKey(s.args());
-          origins.putIfAbsent(holder, name + ":" + s.line() + ": [service " + s.args() + "]");
+          origins.putIfAbsent(holder, s.where() + ": [service " + s.args() + "]");
           List<Consumer<ServiceBuilder>> steps = services.computeIfAbsent(s.args(), k -> new ArrayList<>());
           for (Line l : s.entries()) {
             Setting<?> setting = known(name, l, Setting.Scope.SERVICE, "");
@@ -156,7 +201,7 @@ public final class ResolverConfig {
         default -> {
           String[] parts = s.args().split("\\s+");
           if (parts.length != 2) {
-            throw new ConfigException(name + ":" + s.line() + ": expected [endpoint SERVICE HOST:PORT], got ["
+            throw new ConfigException(s.where() + ": expected [endpoint SERVICE HOST:PORT], got ["
                 + s.kind() + " " + s.args() + "]");
           }
           services.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(endpoint(name, parts[0], parts[1], s, origins));
@@ -204,7 +249,7 @@ public final class ResolverConfig {
   }
 
   private static String at(String file, Line l) {
-    return file + ":" + l.number() + ": key '" + l.key() + "'";
+    return l.at();
   }
 
   private static Setting<?> known(String file, Line l, Setting.Scope scope, String structural) {
@@ -241,7 +286,7 @@ public final class ResolverConfig {
   }
 
   private static void dnsKey(String file, DnsSettings.Builder dns, Line l, Map<String, Upstreams> providers,
-      Map<String, Integer> providerLines, Map<String, String> origins) {
+      Map<String, String> providerLines, Map<String, String> origins) {
     String at = at(file, l);
     if (l.key().startsWith("provider.")) {
       String rest = l.key().substring("provider.".length());
@@ -250,12 +295,12 @@ public final class ResolverConfig {
       Upstreams u = providers.get(provider);
       if (provider.equals(rest)) {
         if (u != null) {
-          throw new ConfigException(at + ": provider '" + provider + "' is configured twice (first on line "
+          throw new ConfigException(at + ": provider '" + provider + "' is configured twice (first at "
               + providerLines.get(provider) + ")");
         }
         providers.put(provider, l.value().equals("system") ? Upstreams.system()
             : Upstreams.of(l.value().split("\\s*,\\s*")));
-        providerLines.put(provider, l.number());
+        providerLines.put(provider, l.at());
         origins.put("dns.provider[" + provider + "]", at);
       } else if (u == null) {
         throw new ConfigException(at + ": provider '" + provider + "' is not defined above; add provider."
@@ -289,13 +334,13 @@ public final class ResolverConfig {
     }
   }
 
-  private static Consumer<ServiceBuilder> endpoint(String file, String service, String hostPort, Section s,
+  private static Consumer<ServiceBuilder> endpoint(String file, String service, String hostPort, SectionLines s,
       Map<String, String> origins) {
     Integer tier = null;
     List<Consumer<EndpointBuilder>> steps = new ArrayList<>();
     Map<String, String> keys = new HashMap<>();
     String checkSpec = null;
-    int checkLine = 0;
+    String checkAt = "";
     SSLContext trustContext = null;
     KeyStore trustStore = null;
     boolean tls = false;
@@ -305,7 +350,7 @@ public final class ResolverConfig {
         case "tier" -> tier = integer(at, l.value());
         case "check" -> {
           checkSpec = l.value();
-          checkLine = l.number();
+          checkAt = l.at();
         }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
@@ -326,13 +371,13 @@ public final class ResolverConfig {
       }
     }
     if (tier == null) {
-      throw new ConfigException(file + ":" + s.line() + ": [endpoint " + s.args() + "] has no 'tier = N'");
+      throw new ConfigException(s.where() + ": [endpoint " + s.args() + "] has no 'tier = N'");
     }
     String holder = Configs.endpointKey(service, tier, hostPort);
-    origins.put(holder, file + ":" + s.line() + ": [endpoint " + s.args() + "]");
+    origins.put(holder, s.where() + ": [endpoint " + s.args() + "]");
     keys.forEach((setting, at) -> origins.put(holder + "#" + setting, at));
     if (checkSpec != null) {
-      HealthCheck check = check(file + ":" + checkLine + ": key 'check'", checkSpec, trustContext);
+      HealthCheck check = check(checkAt, checkSpec, trustContext);
       steps.add(e -> e.check(check));
     }
     if (tls) {

@@ -40,6 +40,16 @@ public final class Setting<T> {
     public String section() {
       return section;
     }
+
+    /** Where this scope's keys live under Spring Boot's {@code failover.*} properties. */
+    public String bootPrefix() {
+      return switch (this) {
+        case DNS -> "failover.dns.";
+        case RESOLVER -> "failover.resolver.";
+        case SERVICE -> "failover.services.NAME.";
+        case ENDPOINT -> "failover.services.NAME.endpoints[N].";
+      };
+    }
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,15})\\s*(ms|s|m|h|d)");
@@ -176,10 +186,11 @@ public final class Setting<T> {
    * validation and source. A test keeps the README equal to this.
    */
   public static String markdownTable() {
-    StringBuilder sb = new StringBuilder("| section | file key | builder | default | valid | why this default |\n"
-        + "|---|---|---|---|---|---|\n");
+    StringBuilder sb = new StringBuilder("| section | file key | Spring Boot property | builder | default | valid |"
+        + " why this default |\n|---|---|---|---|---|---|---|\n");
     for (Setting<?> s : ALL) {
-      sb.append("| `[").append(s.scope.section).append("]` | `").append(s.key).append("` | `").append(s.name)
+      sb.append("| `[").append(s.scope.section).append("]` | `").append(s.key).append("` | `").append(s.bootProperty())
+          .append("` | `").append(s.name)
           .append("` | ").append(s.formatDefault()).append(" | ").append(s.rule.text.isEmpty() ? "true/false"
               : s.rule.text.replaceFirst("^must (be )?", "")).append(" | ").append(s.source).append(" |\n");
     }
@@ -197,6 +208,11 @@ public final class Setting<T> {
 
   public Scope scope() {
     return scope;
+  }
+
+  /** The Spring Boot property (the starter's): {@code failover.dns.query-timeout}, {@code failover.services.NAME.KEY}, ... */
+  public String bootProperty() {
+    return scope.bootPrefix() + key;
   }
 
   /** The configuration file's key (kebab-case). */
