@@ -1,0 +1,111 @@
+package io.github.failoverresolver.spring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.failoverresolver.ConfigException;
+import io.github.failoverresolver.FailoverResolver;
+import io.github.failoverresolver.Setting;
+import io.github.failoverresolver.SettingSamples;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Boot properties and the settings table: every setting is settable as {@link Setting#bootProperty()}, and a bad
+ * value of any of them fails the context's start with an error naming the property.
+ */
+class BootSettingsTest {
+  static final String ENDPOINT = "127.0.0.1:9";
+
+  final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(FailoverAutoConfiguration.class))
+      .withPropertyValues("failover.dns.providers.local.servers=127.0.0.1:9",
+          "failover.services.pay.endpoints[0].address=" + ENDPOINT, "failover.services.pay.endpoints[0].tier=0");
+
+  static String property(Setting<?> s) {
+    return s.bootProperty().replace("NAME", "pay").replace("[N]", "[0]");
+  }
+
+  @Test
+  void everySettingOfTheTableIsSettableThroughBootProperties() {
+    List<String> values = new ArrayList<>();
+    for (Setting<?> s : Setting.all()) {
+      values.add(property(s) + "=" + format(s));
+    }
+    runner.withPropertyValues(values.toArray(String[]::new)).run(ctx -> {
+      assertEquals(null, ctx.getStartupFailure());
+      FailoverResolver r = ctx.getBean(FailoverResolver.class);
+      for (Setting<?> s : Setting.all()) {
+        assertEquals(SettingSamples.other(s), r.setting(s, "pay", ENDPOINT), property(s));
+      }
+    });
+    assertTrue(Setting.all().size() >= 30, "every setting: " + Setting.all().size());
+  }
+
+  @Test
+  void leftOutEachSettingReadsAsItsDefault() {
+    runner.run(ctx -> {
+      FailoverResolver r = ctx.getBean(FailoverResolver.class);
+      for (Setting<?> s : Setting.all()) {
+        assertEquals(s.defaultValue(), r.setting(s, "pay", ENDPOINT), property(s));
+      }
+    });
+  }
+
+  @Test
+  void aBadValueOfEverySettingFailsTheStartNamingTheProperty() {
+    for (Setting<?> s : Setting.all()) {
+      String bad = SettingSamples.bad(s);
+      runner.withPropertyValues(property(s) + "=" + bad).run(ctx -> {
+        Throwable failure = ctx.getStartupFailure();
+        assertNotNull(failure, property(s) + "=" + bad + " started");
+        ConfigException cause = rootConfigException(failure);
+        assertTrue(cause.getMessage().startsWith("property '" + property(s) + "'"), cause.getMessage());
+      });
+    }
+  }
+
+  @Test
+  void aPropertyOutsideTheTableFailsNamingIt() {
+    runner.withPropertyValues("failover.services.pay.failback-stabilty=30s").run(ctx -> {
+      ConfigException cause = rootConfigException(ctx.getStartupFailure());
+      assertTrue(cause.getMessage().startsWith("property 'failover.services.pay.failback-stabilty'"),
+          cause.getMessage());
+      assertTrue(cause.getMessage().contains("unknown in [service NAME]; known: "), cause.getMessage());
+    });
+  }
+
+  @Test
+  void anEndpointWithoutAnAddressFailsNamingIt() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FailoverAutoConfiguration.class))
+        .withPropertyValues("failover.services.pay.endpoints[0].tier=0").run(ctx -> {
+          ConfigException cause = rootConfigException(ctx.getStartupFailure());
+          assertEquals("property 'failover.services.pay.endpoints[0].address': missing; every endpoint needs"
+              + " address = HOST:PORT", cause.getMessage());
+        });
+  }
+
+  @Test
+  void withoutServicesNoResolverIsBuilt() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FailoverAutoConfiguration.class))
+        .run(ctx -> assertEquals(0, ctx.getBeanNamesForType(FailoverResolver.class).length));
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> String format(Setting<T> s) {
+    return s.format(SettingSamples.other(s));
+  }
+
+  static ConfigException rootConfigException(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("no ConfigException in " + t, t);
+  }
+}
