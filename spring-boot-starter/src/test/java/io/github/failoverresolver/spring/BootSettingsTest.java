@@ -95,6 +95,33 @@ class BootSettingsTest {
         .run(ctx -> assertEquals(0, ctx.getBeanNamesForType(FailoverResolver.class).length));
   }
 
+  static org.springframework.core.env.StandardEnvironment yaml(String resource) throws Exception {
+    org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
+    for (var source : new org.springframework.boot.env.YamlPropertySourceLoader().load(resource,
+        new org.springframework.core.io.ClassPathResource(resource))) {
+      env.getPropertySources().addFirst(source);
+    }
+    return env;
+  }
+
+  /** The README's application.yml parses into the settings (not built: its hosts are not on loopback). */
+  @Test
+  void theReadmeExampleIsValid() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    String example = new String(getClass().getResourceAsStream("/readme-example.yml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(readme.contains(example.substring(example.indexOf('\n') + 1)), "README's example changed");
+    BootProperties.builder(yaml("readme-example.yml"));
+  }
+
+  @Test
+  void aBadValueInApplicationYmlNamesThePropertyAndTheLine() throws Exception {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> BootProperties.builder(yaml("bad-example.yml")));
+    assertEquals("property 'failover.services.payments.failback-stability' (class path resource [bad-example.yml]"
+        + " - 7:27): 'soon' is not a duration (like 500ms, 30s, 5m, 1h, 14d)", e.getMessage());
+  }
+
   @SuppressWarnings("unchecked")
   static <T> String format(Setting<T> s) {
     return s.format(SettingSamples.other(s));
