@@ -250,6 +250,17 @@ class FailoverCliTest {
     assertTrue(!err().contains("\tat "), err());
   }
 
+  @Test
+  void onATerminalProgressRedrawsOneLineAndClearsIt() throws Exception {
+    int exit = FailoverCli.run(new String[] {"doctor", config().toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), true);
+    assertEquals(0, exit);
+    assertTrue(err().startsWith("\r\u001b[2Kdoctor: "), err());
+    assertTrue(err().endsWith("\r\u001b[2K"), err()); // cleared before the report
+    assertTrue(!err().contains("\n"), err());
+    assertTrue(out().startsWith("Readiness report at "), out());
+  }
+
   static String lastLine(String text) {
     String[] lines = text.split("\n");
     return lines[lines.length - 1] + "\n";

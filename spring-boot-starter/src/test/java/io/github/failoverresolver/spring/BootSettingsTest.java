@@ -95,6 +95,27 @@ class BootSettingsTest {
         .run(ctx -> assertEquals(0, ctx.getBeanNamesForType(FailoverResolver.class).length));
   }
 
+  @Test
+  void clientCustomizersAndMetricsComeWithTheirLibraries() {
+    runner.withConfiguration(AutoConfigurations.of(FailoverSupportAutoConfiguration.class))
+        .withPropertyValues("management.endpoints.web.exposure.include=failover").run(ctx -> {
+      assertEquals(null, ctx.getStartupFailure());
+      assertEquals(1, ctx.getBeanNamesForType(FailoverOkHttpCustomizer.class).length);
+      assertEquals(1, ctx.getBeanNamesForType(FailoverGrpcChannelCustomizer.class).length);
+      assertEquals(1, ctx.getBeanNamesForType(io.github.failoverresolver.micrometer.FailoverMetrics.class).length);
+      assertEquals(1, ctx.getBeanNamesForType(FailoverEndpoint.class).length);
+    });
+  }
+
+  @Test
+  void disabledBuildsNothing() {
+    runner.withConfiguration(AutoConfigurations.of(FailoverSupportAutoConfiguration.class))
+        .withPropertyValues("failover.enabled=false").run(ctx -> {
+          assertEquals(0, ctx.getBeanNamesForType(FailoverResolver.class).length);
+          assertEquals(0, ctx.getBeanNamesForType(FailoverOkHttpCustomizer.class).length);
+        });
+  }
+
   static org.springframework.core.env.StandardEnvironment yaml(String resource) throws Exception {
     org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
     for (var source : new org.springframework.boot.env.YamlPropertySourceLoader().load(resource,
