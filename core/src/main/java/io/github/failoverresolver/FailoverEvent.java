@@ -87,4 +87,11 @@ public sealed interface FailoverEvent {
       answersByProvider = Map.copyOf(answersByProvider);
     }
   }
+
+  /**
+   * A retry was refused by the service's retry budget ({@link RetryBudget}): in the last {@code window},
+   * {@code retries} retries for {@code requests} requests used it up. Once per window while it lasts.
+   */
+  record RetryBudgetExhausted(Instant at, String service, long requests, long retries, Duration window)
+      implements FailoverEvent {}
 }

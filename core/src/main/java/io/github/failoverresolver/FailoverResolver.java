@@ -46,6 +46,7 @@ public final class FailoverResolver implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final List<LiveDrillRun> drills = new ArrayList<>();
+  private final Map<String, RetryBudget> retryBudgets = new java.util.HashMap<>();
   private volatile boolean closed;
 
   private FailoverResolver(ControlLoop engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
@@ -58,6 +59,23 @@ public final class FailoverResolver implements AutoCloseable {
     this.dnsEngine = dnsEngine;
     this.events = events;
     this.owned = owned;
+    for (String service : engine.serviceNames()) {
+      ServiceConfig cfg = engine.config(service);
+      retryBudgets.put(service, new RetryBudget(service, cfg.get(Setting.RETRY_BUDGET_RATIO),
+          cfg.get(Setting.RETRY_BUDGET_MIN_PER_SECOND), cfg.get(Setting.RETRY_BUDGET_WINDOW), clock, events::publish));
+    }
+  }
+
+  /**
+   * The retry budget of {@code service}, shared by every client of this resolver: count each request with
+   * {@link RetryBudget#request()} and ask {@link RetryBudget#tryRetry()} before each retry.
+   */
+  public RetryBudget retryBudget(String service) {
+    RetryBudget b = retryBudgets.get(service);
+    if (b == null) {
+      throw new IllegalArgumentException("unknown service '" + service + "'; configured: " + services());
+    }
+    return b;
   }
 
   public static Builder builder() {

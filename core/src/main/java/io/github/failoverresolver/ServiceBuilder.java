@@ -123,4 +123,15 @@ public final class ServiceBuilder {
     values.set(Setting.MAX_EJECTION, d);
     return this;
   }
+
+  /**
+   * The retry budget ({@link RetryBudget}): over {@code window}, retries at most {@code ratio} of the requests
+   * plus {@code minPerSecond} per second. Defaults 0.2, 3/s, 10 s.
+   */
+  public ServiceBuilder retryBudget(double ratio, int minPerSecond, Duration window) {
+    values.set(Setting.RETRY_BUDGET_RATIO, ratio);
+    values.set(Setting.RETRY_BUDGET_MIN_PER_SECOND, minPerSecond);
+    values.set(Setting.RETRY_BUDGET_WINDOW, window);
+    return this;
+  }
 }

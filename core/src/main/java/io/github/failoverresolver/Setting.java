@@ -119,6 +119,15 @@ public final class Setting<T> {
       "blockSharedCredentials", true, "a backup with the primary's secret fails with it");
   public static final Setting<Boolean> REQUIRE_INDEPENDENCE = bool(Scope.SERVICE, "require-independence",
       "requireIndependence", false, "blocks a backup with the primary's address or certificate; reported either way");
+  public static final Setting<Double> RETRY_BUDGET_RATIO = new Setting<>(Scope.SERVICE, "retry-budget-ratio",
+      "retryBudgetRatio", Type.DOUBLE, 0.2, new Rule<>(v -> v >= 0 && v <= 1, "must be within 0..1"),
+      "retries at most this share of requests: Finagle's RetryBudget and Envoy's budget_percent (20 %)");
+  public static final Setting<Integer> RETRY_BUDGET_MIN_PER_SECOND = integer(Scope.SERVICE,
+      "retry-budget-min-per-second", "retryBudgetMinPerSecond", 3, 0,
+      "a floor so that a quiet service can still retry (Envoy's min_retry_concurrency is 3, Finagle's floor 10/s)");
+  public static final Setting<Duration> RETRY_BUDGET_WINDOW = duration(Scope.SERVICE, "retry-budget-window",
+      "retryBudgetWindow", Duration.ofSeconds(10), Rule.POSITIVE, "Finagle's RetryBudget TTL: requests and retries"
+          + " counted over this window");
 
   // ---- [endpoint SERVICE HOST:PORT] -----------------------------------------------------------
   public static final Setting<Duration> INTERVAL = duration(Scope.ENDPOINT, "interval", "interval",

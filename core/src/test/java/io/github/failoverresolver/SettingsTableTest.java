@@ -86,7 +86,7 @@ class SettingsTableTest {
     if (d instanceof Duration) {
       return s.problem(s.cast(Duration.ZERO)).isPresent() ? "0ms" : "soon";
     } else if (d instanceof Integer || d instanceof Long) {
-      return "0";
+      return "-1";
     } else if (d instanceof Double) {
       return "-1";
     }

@@ -24,6 +24,8 @@ public final class FailoverServiceConfig {
   private FailoverServiceConfig() {}
 
   /**
+   * With gRPC's retry throttling as the channel's retry budget ({@code maxTokens} 100, {@code tokenRatio} 0.2:
+   * a failover's burst of failed attempts is retried, a backend failing everything is not hammered).
    * Up to 4 attempts, backoff from 20 ms (doubling, at most 500 ms, with gRPC's jitter), on UNAVAILABLE and
    * CANCELLED (a server going away resets its streams; the client's own cancellations are not retried).
    *
@@ -59,6 +61,12 @@ public final class FailoverServiceConfig {
     Map<String, Object> method = new LinkedHashMap<>();
     method.put("name", names);
     method.put("retryPolicy", retry);
-    return Map.of("methodConfig", List.of(method));
+    // gRPC's own retry budget (gRFC A6): every failed attempt costs a token, every success earns 0.2 (the
+    // resolver's retry-budget-ratio default); retries stop while half of the 100 tokens are spent, so a
+    // backend that fails everything gets about 50 retries and then only first attempts
+    Map<String, Object> throttling = new LinkedHashMap<>();
+    throttling.put("maxTokens", 100.0);
+    throttling.put("tokenRatio", 0.2);
+    return Map.of("methodConfig", List.of(method), "retryThrottling", throttling);
   }
 }

@@ -47,6 +47,7 @@ import java.util.function.ToDoubleFunction;
  *       {@code failover.credential.blocks} (tag {@code service}); {@code failover.checks} (tag {@code result}:
  *       healthy, unhealthy, timeout); {@code failover.probes.skipped} (passive-first);
  *       {@code failover.dns.queries} (tags {@code provider}, {@code result}); {@code failover.dns.stale.answers};
+ *       {@code failover.retries} (tags {@code service}, {@code result}: allowed, denied by the retry budget);
  *       {@code failover.dns.split.brain};</li>
  *   <li>a timer: {@code failover.check.duration} (count and total time of finished checks).</li>
  * </ul>
@@ -108,6 +109,11 @@ public final class FailoverMetrics implements MeterBinder, AutoCloseable {
       failbacks.put(service, counter("failbacks", tags, "moves back to a better tier"));
       ejections.put(service, counter("ejections", tags, "addresses ejected as outliers"));
       credentialBlocks.put(service, counter("credential.blocks", tags, "credentials or certificates blocked"));
+      var budget = resolver.retryBudget(service);
+      meters.add(FunctionCounter.builder(prefix + ".retries", budget, b -> b.retries()).tags(tags.and("result",
+          "allowed")).description("retries the retry budget allowed").register(registry));
+      meters.add(FunctionCounter.builder(prefix + ".retries", budget, b -> b.denied()).tags(tags.and("result",
+          "denied")).description("retries the retry budget refused").register(registry));
     }
     splitBrain = counter("dns.split.brain", Tags.empty(), "providers answering one name differently");
     registerAddresses(snap);

@@ -20,11 +20,14 @@ import okhttp3.Response;
  * An application interceptor for logical service URLs ({@code https://payments/...}, where {@code payments}
  * is a service of the resolver): it sends the request to the selected endpoint (rewriting host and port),
  * attaches that endpoint's own credential (replacing any the caller set), and after a connect failure or a
- * retryable status retries an idempotent request once on the next eligible target. When the service's
+ * retryable status retries an idempotent request once on the next eligible target, within the service's
+ * {@link io.github.failoverresolver.RetryBudget} (a request denied a retry fails saying so). When the service's
  * routing changes it evicts the pool's idle connections, so no new call reuses one to an address that was
  * ejected or failed over from. Requests to other hosts pass through untouched. Thread-safe.
  */
 public final class FailoverInterceptor implements Interceptor {
+  /** Set on a retryable response that was not retried because the service's retry budget was used up. */
+  public static final String RETRY_DENIED_HEADER = "Failover-Retry-Denied";
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private final FailoverResolver resolver;
@@ -61,6 +64,8 @@ public final class FailoverInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     Target target = select(service);
+    io.github.failoverresolver.RetryBudget budget = resolver.retryBudget(service);
+    budget.request();
     boolean idempotent = IDEMPOTENT.contains(request.method().toUpperCase(Locale.ROOT));
     Response response = null;
     IOException failure = null;
@@ -82,6 +87,15 @@ public final class FailoverInterceptor implements Interceptor {
         throw failure;
       }
       return response;
+    }
+    if (!budget.tryRetry()) {
+      // retries must not multiply an outage: the first attempt's outcome stands, saying why it was not retried
+      if (failure != null) {
+        throw new IOException("not retried: the retry budget of service '" + service + "' is used up ("
+            + budget + "); first attempt: " + failure, failure);
+      }
+      return response.newBuilder().header(RETRY_DENIED_HEADER, "retry budget of service '" + service
+          + "' used up").build();
     }
     if (response != null) {
       response.close();
