@@ -134,4 +134,14 @@ public final class ServiceBuilder {
     values.set(Setting.RETRY_BUDGET_WINDOW, window);
     return this;
   }
+
+  /**
+   * Sets any service setting of the table ({@link Setting#all()}, scope SERVICE), for the ones without a
+   * method of their own, such as outlier detection by rate ({@link Setting#FAILURE_PERCENTAGE_THRESHOLD},
+   * {@link Setting#SUCCESS_RATE_STDEV_FACTOR}, ...). Validated when the resolver is built.
+   */
+  public <T> ServiceBuilder set(Setting<T> setting, T value) {
+    values.set(setting, java.util.Objects.requireNonNull(value, "value"));
+    return this;
+  }
 }

@@ -113,6 +113,27 @@ public final class Setting<T> {
       Duration.ofSeconds(30), Rule.POSITIVE, "Envoy's base_ejection_time; the n-th ejection lasts n times as long");
   public static final Setting<Duration> MAX_EJECTION = duration(Scope.SERVICE, "max-ejection", "maxEjection",
       Duration.ofMinutes(5), Rule.POSITIVE, "Envoy's max_ejection_time");
+  public static final Setting<Duration> OUTLIER_WINDOW = duration(Scope.SERVICE, "outlier-window", "outlierWindow",
+      Duration.ofSeconds(10), Rule.POSITIVE, "Envoy's and grpc-java's outlier detection interval (10 s): rates are"
+          + " judged over the last one to two windows");
+  public static final Setting<Integer> FAILURE_PERCENTAGE_THRESHOLD = new Setting<>(Scope.SERVICE,
+      "failure-percentage-threshold", "failurePercentageThreshold", Type.INT, 85,
+      new Rule<>(v -> v >= 1 && v <= 100, "must be within 1..100"),
+      "Envoy's and grpc-java's failure_percentage threshold (85 %)");
+  public static final Setting<Integer> FAILURE_PERCENTAGE_MIN_REQUESTS = integer(Scope.SERVICE,
+      "failure-percentage-min-requests", "failurePercentageMinRequests", 50, 1,
+      "grpc-java's failure_percentage request_volume (50)");
+  public static final Setting<Double> SUCCESS_RATE_STDEV_FACTOR = new Setting<>(Scope.SERVICE,
+      "success-rate-stdev-factor", "successRateStdevFactor", Type.DOUBLE, 1.9,
+      new Rule<>(v -> v > 0 && v <= 100, "must be within 0..100 (exclusive of 0)"),
+      "Envoy's and grpc-java's success_rate stdev_factor (1900 / 1000)");
+  public static final Setting<Integer> SUCCESS_RATE_MIN_HOSTS = integer(Scope.SERVICE, "success-rate-min-hosts",
+      "successRateMinHosts", 5, 2, "Envoy's and grpc-java's success_rate minimum_hosts (5): fewer cannot be compared");
+  public static final Setting<Integer> SUCCESS_RATE_MIN_REQUESTS = integer(Scope.SERVICE, "success-rate-min-requests",
+      "successRateMinRequests", 100, 1, "Envoy's and grpc-java's success_rate request_volume (100)");
+  public static final Setting<Integer> MAX_EJECTION_PERCENT = new Setting<>(Scope.SERVICE, "max-ejection-percent",
+      "maxEjectionPercent", Type.INT, 10, new Rule<>(v -> v >= 0 && v <= 100, "must be within 0..100"),
+      "Envoy's and grpc-java's max_ejection_percent (10 %) for ejections by rate; one is always allowed");
   public static final Setting<Duration> TRUST_INTERVAL = duration(Scope.SERVICE, "trust-interval", "trustInterval",
       Duration.ofSeconds(30), Rule.POSITIVE, "how soon a rotated secret or renewed certificate is seen");
   public static final Setting<Boolean> BLOCK_SHARED_CREDENTIALS = bool(Scope.SERVICE, "block-shared-credentials",

@@ -41,7 +41,8 @@ class RetryBudgetTest {
     f.start(r -> r.service("payments", s -> s
         .tier(0, "127.0.0.1:" + primary.port())
         .tier(1, "127.0.0.2:" + backup.port())
-        .ejectAfterFailures(1_000_000))); // both stay eligible: the budget alone limits the retries
+        .ejectAfterFailures(1_000_000) // both stay eligible: the budget alone limits the retries
+        .set(io.github.failoverresolver.Setting.FAILURE_PERCENTAGE_MIN_REQUESTS, 1_000_000)));
     client = FailoverOkHttp.install(new OkHttpClient.Builder(), f.resolver).build();
     int requests = 0;
     int denied = 0;

@@ -25,6 +25,16 @@ final class AddressState {
   volatile boolean trafficSeen;
   /** Reported failures are counted: a success report then needs the loop to reset them. */
   volatile boolean failuresPending;
+  /** Successful outcomes reported, ever (callers' threads); the loop windows them for rate outlier detection. */
+  final java.util.concurrent.atomic.LongAdder successes = new java.util.concurrent.atomic.LongAdder();
+  /** Failed outcomes reported, ever (loop only). */
+  long failures;
+  /** The rate window (loop only): its start, the totals then, and the previous window's counts. */
+  long windowStart = Long.MIN_VALUE;
+  long windowSuccesses0;
+  long windowFailures0;
+  long previousSuccesses;
+  long previousFailures;
   final CheckScheduler.Slot check = new CheckScheduler.Slot();
   HealthCounters health;
   Ejection ejection = Ejection.NONE;
@@ -51,6 +61,31 @@ final class AddressState {
       trafficSeen = false;
     }
     return seen;
+  }
+
+  /**
+   * Outcomes over the current window plus the one before it (Envoy judges each 10 s interval; this sees the
+   * last one to two windows at any moment). On the loop.
+   */
+  io.github.failoverresolver.internal.health.RateOutliers.Counts rateCounts(long now, long windowMs) {
+    long s = successes.sum();
+    if (windowStart == Long.MIN_VALUE) {
+      windowStart = now; // first look: everything reported so far is this window's
+    } else if (now - windowStart >= 2 * windowMs) {
+      previousSuccesses = 0; // quiet for two windows: start afresh
+      previousFailures = 0;
+      windowStart = now;
+      windowSuccesses0 = s;
+      windowFailures0 = failures;
+    } else if (now - windowStart >= windowMs) {
+      previousSuccesses = s - windowSuccesses0;
+      previousFailures = failures - windowFailures0;
+      windowStart += windowMs;
+      windowSuccesses0 = s;
+      windowFailures0 = failures;
+    }
+    return new io.github.failoverresolver.internal.health.RateOutliers.Counts(
+        previousSuccesses + s - windowSuccesses0, previousFailures + failures - windowFailures0);
   }
 
   AddressFacts facts() {

@@ -8,6 +8,7 @@ import io.github.failoverresolver.HealthCheck;
 import io.github.failoverresolver.internal.dns.EndpointDns;
 import io.github.failoverresolver.internal.health.CheckScheduler;
 import io.github.failoverresolver.internal.health.Ejection;
+import io.github.failoverresolver.internal.health.RateOutliers;
 import io.github.failoverresolver.internal.trust.CredentialJudge;
 import io.github.failoverresolver.internal.trust.TlsInspector;
 import io.github.failoverresolver.internal.trust.TrustRounds;
@@ -304,16 +305,59 @@ final class Inputs {
     long now = clock.millis();
     a.passiveFailureAt = now; // failback to its tier waits a whole window after it (probation)
     a.passiveFailure = outcome.cause();
+    a.failures++;
     boolean wasEjected = a.ejection.ejected(now);
-    a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, new Ejection.Rule(
+    Ejection.Rule rule = new Ejection.Rule(
         cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
-        cfg.get(Setting.BASE_EJECTION).toMillis(), cfg.get(Setting.MAX_EJECTION).toMillis()));
+        cfg.get(Setting.BASE_EJECTION).toMillis(), cfg.get(Setting.MAX_EJECTION).toMillis());
+    a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, rule);
+    String cause = outcome.cause();
+    if (!wasEjected && !a.ejection.ejected(now)) {
+      java.util.Optional<String> byRate = rateOutlier(ep, a, now, cfg);
+      if (byRate.isPresent()) {
+        a.ejection = a.ejection.byRate(now, rule);
+        cause = byRate.get();
+      }
+    }
     a.failuresPending = a.ejection.failures() > 0 || a.ejection.connectFailures() > 0;
     if (wasEjected || !a.ejection.ejected(now)) {
       return;
     }
-    a.detail = "ejected: " + outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + outcome.cause();
-    narrator.ejected(ep, a, a.ejection.lengthFrom(now), outcome.cause());
+    a.detail = "ejected: " + (a.ejection.byRate() ? "" : outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+        + ": ") + cause;
+    narrator.ejected(ep, a, a.ejection.lengthFrom(now), cause);
     loop.decide(ep.service);
+  }
+
+  /** Outlier detection by rate among the endpoint's addresses, capped per tier ({@link RateOutliers}). */
+  private java.util.Optional<String> rateOutlier(EndpointState ep, AddressState a, long now, ServiceConfig cfg) {
+    long windowMs = cfg.get(Setting.OUTLIER_WINDOW).toMillis();
+    java.util.List<RateOutliers.Counts> counts = new java.util.ArrayList<>(ep.addresses.size());
+    int index = -1;
+    for (AddressState s : ep.addresses.values()) {
+      if (s == a) {
+        index = counts.size();
+      }
+      counts.add(s.rateCounts(now, windowMs));
+    }
+    if (index < 0) {
+      return java.util.Optional.empty();
+    }
+    int tierSize = 0;
+    int ejectedByRate = 0;
+    for (EndpointState e : ep.service.endpoints) {
+      if (e.cfg.tier() == ep.cfg.tier()) {
+        for (AddressState s : e.addresses.values()) {
+          tierSize++;
+          if (s.ejection.byRate() && s.ejection.ejected(now)) {
+            ejectedByRate++;
+          }
+        }
+      }
+    }
+    return RateOutliers.outlier(counts, index, new RateOutliers.Rule(cfg.get(Setting.FAILURE_PERCENTAGE_THRESHOLD),
+        cfg.get(Setting.FAILURE_PERCENTAGE_MIN_REQUESTS), cfg.get(Setting.SUCCESS_RATE_STDEV_FACTOR),
+        cfg.get(Setting.SUCCESS_RATE_MIN_HOSTS), cfg.get(Setting.SUCCESS_RATE_MIN_REQUESTS),
+        cfg.get(Setting.MAX_EJECTION_PERCENT)), ejectedByRate, tierSize);
   }
 }

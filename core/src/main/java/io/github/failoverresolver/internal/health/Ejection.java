@@ -9,10 +9,12 @@ package io.github.failoverresolver.internal.health;
  * @param lastEnd when the last ejection ended (or will)
  * @param byAnswers the current (or last) ejection came from error answers, not from failed connects: a
  *     passing active check cannot vouch for those (it does not call the API), so it does not end it early
+ * @param byRate the current (or last) ejection came from outlier detection by rate ({@link RateOutliers})
  */
-public record Ejection(int failures, int connectFailures, long until, int ejections, long lastEnd, boolean byAnswers) {
+public record Ejection(int failures, int connectFailures, long until, int ejections, long lastEnd, boolean byAnswers,
+    boolean byRate) {
 
-  public static final Ejection NONE = new Ejection(0, 0, 0, 0, Long.MIN_VALUE / 2, false);
+  public static final Ejection NONE = new Ejection(0, 0, 0, 0, Long.MIN_VALUE / 2, false, false);
 
   /** The rule's settings. */
   public record Rule(int afterFailures, int afterConnectFailures, long baseMs, long maxMs) {}
@@ -22,7 +24,8 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
   }
 
   public Ejection onSuccess() {
-    return failures == 0 && connectFailures == 0 ? this : new Ejection(0, 0, until, ejections, lastEnd, byAnswers);
+    return failures == 0 && connectFailures == 0 ? this
+        : new Ejection(0, 0, until, ejections, lastEnd, byAnswers, byRate);
   }
 
   /** The state after a failure; {@link #ejected} at {@code now} tells whether it ejected (or still is). */
@@ -31,11 +34,18 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
     int c = connectFailures + (connect ? 1 : 0);
     boolean eject = f >= rule.afterFailures() || c >= rule.afterConnectFailures();
     if (!eject || ejected(now)) {
-      return new Ejection(f, c, until, ejections, lastEnd, byAnswers);
+      return new Ejection(f, c, until, ejections, lastEnd, byAnswers, byRate);
     }
     int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1; // well-behaved for a while: growth restarts
     long length = Math.min(rule.baseMs() * n, rule.maxMs());
-    return new Ejection(0, 0, now + length, n, now + length, c < rule.afterConnectFailures());
+    return new Ejection(0, 0, now + length, n, now + length, c < rule.afterConnectFailures(), false);
+  }
+
+  /** Ejected by rate ({@link RateOutliers}): for error answers, with the same growing length. */
+  public Ejection byRate(long now, Rule rule) {
+    int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1;
+    long length = Math.min(rule.baseMs() * n, rule.maxMs());
+    return new Ejection(0, 0, now + length, n, now + length, true, true);
   }
 
   /**
@@ -46,7 +56,7 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
     if (byAnswers) {
       return this;
     }
-    return new Ejection(failures, connectFailures, 0, ejections, now, false);
+    return new Ejection(failures, connectFailures, 0, ejections, now, false, false);
   }
 
   /** The length of the current ejection, for the event. */
