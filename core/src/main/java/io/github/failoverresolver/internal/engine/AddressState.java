@@ -25,8 +25,29 @@ final class AddressState {
   volatile boolean trafficSeen;
   /** Reported failures are counted: a success report then needs the loop to reset them. */
   volatile boolean failuresPending;
-  /** Successful outcomes reported, ever (callers' threads); the loop windows them for rate outlier detection. */
-  final java.util.concurrent.atomic.LongAdder successes = new java.util.concurrent.atomic.LongAdder();
+  /**
+   * Successful outcomes are counted (for outlier detection by rate) once a failure was reported on an address
+   * of this endpoint: until then a success report only reads this object, never writes it.
+   */
+  volatile boolean countSuccesses;
+  /** Successful outcomes counted (callers' threads, atomic add); the loop windows them. */
+  volatile long successes;
+  private static final java.lang.invoke.VarHandle SUCCESSES;
+
+  static {
+    try {
+      SUCCESSES = java.lang.invoke.MethodHandles.lookup().findVarHandle(AddressState.class, "successes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Counts a success when counting is on (callers' threads). */
+  void countSuccess() {
+    if (countSuccesses) {
+      SUCCESSES.getAndAdd(this, 1L);
+    }
+  }
   /** Failed outcomes reported, ever (loop only). */
   long failures;
   /** The rate window (loop only): its start, the totals then, and the previous window's counts. */
@@ -68,7 +89,7 @@ final class AddressState {
    * last one to two windows at any moment). On the loop.
    */
   io.github.failoverresolver.internal.health.RateOutliers.Counts rateCounts(long now, long windowMs) {
-    long s = successes.sum();
+    long s = successes;
     if (windowStart == Long.MIN_VALUE) {
       windowStart = now; // first look: everything reported so far is this window's
     } else if (now - windowStart >= 2 * windowMs) {

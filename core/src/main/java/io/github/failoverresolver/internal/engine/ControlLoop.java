@@ -232,7 +232,7 @@ public final class ControlLoop {
   }
 
   private static boolean success(AddressState a) {
-    a.successes.increment(); // for outlier detection by rate (striped: callers do not contend on one word)
+    a.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
     if (!a.trafficSeen) {
       a.trafficSeen = true; // its next probe is skipped
     }

@@ -306,6 +306,9 @@ final class Inputs {
     a.passiveFailureAt = now; // failback to its tier waits a whole window after it (probation)
     a.passiveFailure = outcome.cause();
     a.failures++;
+    for (AddressState s : ep.addresses.values()) {
+      s.countSuccesses = true; // from now on its successes are counted, for the rates of this endpoint
+    }
     boolean wasEjected = a.ejection.ejected(now);
     Ejection.Rule rule = new Ejection.Rule(
         cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
