@@ -94,4 +94,18 @@ public sealed interface FailoverEvent {
    */
   record RetryBudgetExhausted(Instant at, String service, long requests, long retries, Duration window)
       implements FailoverEvent {}
+
+  /**
+   * After a failback, traffic returns to {@code tier} gradually: {@code minShare} of it at first, growing
+   * linearly to all of it over {@code window}; the rest stays on {@code fromTier}.
+   */
+  record SlowStartStarted(Instant at, String service, int tier, int fromTier, Duration window, double minShare)
+      implements FailoverEvent {}
+
+  /**
+   * The slow start to {@code tier} ended: {@code completed} when all traffic is there; otherwise cut short, for
+   * {@code reason} (a client's failure on the tier returned to is a failed failback: a Failover follows).
+   */
+  record SlowStartEnded(Instant at, String service, int tier, boolean completed, String reason)
+      implements FailoverEvent {}
 }

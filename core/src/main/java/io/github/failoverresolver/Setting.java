@@ -101,6 +101,12 @@ public final class Setting<T> {
       "the failback window doubles with each further failover within the flap window (RFC 2439)");
   public static final Setting<Duration> MAX_FAILBACK_STABILITY = duration(Scope.SERVICE, "max-failback-stability",
       "maxFailbackStability", Duration.ofMinutes(10), Rule.NOT_NEGATIVE, "RFC 2439's maximum suppression");
+  public static final Setting<Duration> SLOW_START_WINDOW = duration(Scope.SERVICE, "slow-start-window",
+      "slowStartWindow", Duration.ofSeconds(10), Rule.NOT_NEGATIVE, "after a failback the returning tier's share"
+          + " grows over this long (Envoy's slow_start_window; 0: all at once); short, as a failback is already damped");
+  public static final Setting<Double> SLOW_START_MIN_SHARE = new Setting<>(Scope.SERVICE, "slow-start-min-share",
+      "slowStartMinShare", Type.DOUBLE, 0.1, new Rule<>(v -> v > 0 && v <= 1, "must be within 0..1 (exclusive of 0)"),
+      "Envoy's min_weight_percent (10 %)");
   public static final Setting<Duration> FLAP_WINDOW = duration(Scope.SERVICE, "flap-window", "flapWindow",
       Duration.ofMinutes(10), Rule.POSITIVE, "failovers older than this no longer lengthen the window");
   public static final Setting<Boolean> PANIC_MODE = bool(Scope.SERVICE, "panic-mode", "panicMode", false,

@@ -49,13 +49,10 @@ final class FailoverNameResolver extends NameResolver {
 
   @Override
   public void refresh() {
-    Optional<Target> now;
-    try {
-      now = Optional.of(resolver.select(service));
-    } catch (NoEligibleTargetException none) {
-      now = Optional.empty();
-    }
-    Optional<Target> current = now;
+    // the policy's choice, as the subscription pushes it (not select(), which splits calls during a slow start:
+    // a channel's address list follows the tier traffic returns to at once)
+    List<Target> all = resolver.targets(service);
+    Optional<Target> current = all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
     sync.execute(() -> push(current));
   }
 

@@ -118,6 +118,10 @@ public final class ControlLoop {
     if (s != null) {
       Target first = s.first; // one read: no table to dereference on the hot path
       if (first != null) {
+        ServiceState.Ramp ramp = s.ramp; // a slow start after a failback: null otherwise
+        if (ramp != null && java.util.concurrent.ThreadLocalRandom.current().nextInt(1000) >= ramp.share()) {
+          return ramp.alternative();
+        }
         return first;
       }
     }
@@ -367,6 +371,16 @@ public final class ControlLoop {
     RoutingTable old = s.table;
     RoutingTable next = Tables.next(s, d, old);
     s.table = next;
+    Target alternative = null;
+    if (d.rampFrom() >= 0) {
+      for (Target t : next.targets) {
+        if (t.tier() == d.rampFrom()) {
+          alternative = t;
+          break;
+        }
+      }
+    }
+    s.ramp = alternative == null ? null : new ServiceState.Ramp(alternative, (int) Math.round(d.rampShare() * 1000));
     s.first = next.first;
     narrator.transitions(s.cfg.name(), d);
     scheduleAgain(s, d);

@@ -310,8 +310,10 @@ final class Inputs {
       s.countSuccesses = true; // from now on its successes are counted, for the rates of this endpoint
     }
     boolean wasEjected = a.ejection.ejected(now);
+    // during a slow start back to its tier an address is on probation: one failure ejects it (a failed failback)
+    boolean probation = ep.service.memory.rampFrom() >= 0 && ep.service.memory.activeTier() == ep.cfg.tier();
     Ejection.Rule rule = new Ejection.Rule(
-        cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
+        probation ? 1 : cfg.get(Setting.EJECT_AFTER_FAILURES), cfg.get(Setting.EJECT_AFTER_CONNECT_FAILURES),
         cfg.get(Setting.BASE_EJECTION).toMillis(), cfg.get(Setting.MAX_EJECTION).toMillis());
     a.ejection = a.ejection.onFailure(outcome.kind() == Outcome.Kind.CONNECT_FAILURE, now, rule);
     String cause = outcome.cause();

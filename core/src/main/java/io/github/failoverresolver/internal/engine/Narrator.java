@@ -41,6 +41,11 @@ final class Narrator {
         events.publish(new FailoverEvent.ServiceUnavailable(at, service, Texts.endpointReasons(u.why())));
       } else if (t instanceof Transition.Failover f) {
         events.publish(new FailoverEvent.Failover(at, service, f.from(), f.to(), f.endpoint(), Texts.reason(f.reason())));
+      } else if (t instanceof Transition.SlowStartStarted r) {
+        events.publish(new FailoverEvent.SlowStartStarted(at, service, r.tier(), r.from(), Duration.ofMillis(r.windowMs()),
+            r.minShare()));
+      } else if (t instanceof Transition.SlowStartEnded r) {
+        events.publish(new FailoverEvent.SlowStartEnded(at, service, r.tier(), r.completed(), Texts.reason(r.why())));
       } else if (t instanceof Transition.Failback f) {
         events.publish(new FailoverEvent.Failback(at, service, f.from(), f.to(), f.endpoint(),
             Duration.ofMillis(f.stableForMs()), Texts.reason(f.reason())));

@@ -18,7 +18,8 @@ public record ServiceConfig(String name, List<EndpointConfig> endpoints, Setting
     return new PolicySettings(settings.get(Setting.MIN_ELIGIBLE), settings.get(Setting.FAILBACK_STABILITY).toMillis(),
         settings.get(Setting.DAMPING_FACTOR), settings.get(Setting.MAX_FAILBACK_STABILITY).toMillis(),
         settings.get(Setting.FLAP_WINDOW).toMillis(), settings.get(Setting.PANIC_MODE),
-        settings.get(Setting.REQUIRE_INDEPENDENCE), settings.get(Setting.BLOCK_SHARED_CREDENTIALS));
+        settings.get(Setting.REQUIRE_INDEPENDENCE), settings.get(Setting.BLOCK_SHARED_CREDENTIALS),
+        settings.get(Setting.SLOW_START_WINDOW).toMillis(), settings.get(Setting.SLOW_START_MIN_SHARE));
   }
 
   public <T> T get(Setting<T> setting) {

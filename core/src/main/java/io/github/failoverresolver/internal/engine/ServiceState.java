@@ -21,6 +21,11 @@ final class ServiceState {
   volatile RoutingTable table = RoutingTable.EMPTY;
   /** {@code table.first}, for select's single read. */
   volatile Target first;
+  /** During a slow start: the target of the tier traffic comes back from, and the share it no longer gets. */
+  volatile Ramp ramp;
+
+  /** A slow start's split: {@code alternative} gets the requests a draw of 0..999 puts at or above {@code share}. */
+  record Ramp(Target alternative, int share) {}
   PolicyMemory memory = PolicyMemory.initial();
   Decision last;
   String reason = "starting";

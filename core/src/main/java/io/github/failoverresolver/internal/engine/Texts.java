@@ -92,6 +92,9 @@ public final class Texts {
     } else if (r instanceof Reason.FailbackPending f) {
       return "tier " + f.tier() + " eligible for " + f.eligibleForMs() + " ms of its " + f.windowMs()
           + " ms failback window" + f.passive().map(p -> " (counted from a client's failure on " + p + ")").orElse("");
+    } else if (r instanceof Reason.SlowStartAborted a) {
+      return "failback to tier " + a.tier() + " failed during its slow start (a client's failure on " + a.failure()
+          + "): back to tier " + a.back();
     } else if (r instanceof Reason.BestEligible b) {
       return "tier " + b.tier() + " is the best eligible tier";
     }

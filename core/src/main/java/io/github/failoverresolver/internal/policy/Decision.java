@@ -12,10 +12,13 @@ import java.util.OptionalLong;
  * @param endpoints every endpoint's verdict, in the view's order
  * @param next the policy memory to decide with next time
  * @param decideAgainAt when the decision could change with no new input (a failback window or an ejection
- *     ending), if ever
+ *     ending, the next step of a slow start), if ever
+ * @param rampShare during a slow start, the share of traffic for {@code tier}; the rest goes to the first
+ *     target of {@code rampFrom}; 1 otherwise
+ * @param rampFrom the tier the slow start moves traffic from, or -1
  */
 public record Decision(int tier, boolean panic, List<Choice> targets, Reason reason, List<EndpointVerdict> endpoints,
-    PolicyMemory next, OptionalLong decideAgainAt, List<Transition> transitions) {
+    PolicyMemory next, OptionalLong decideAgainAt, List<Transition> transitions, double rampShare, int rampFrom) {
 
   public Decision {
     targets = List.copyOf(targets);

@@ -108,6 +108,36 @@ public final class FailoverPolicy {
     }
     Long stableFor = pinApplied ? null : normal.stableFor;
 
+    // slow start: after a failback the tier returned to gets a growing share; a client's failure on it meanwhile
+    // is a failed failback (traffic goes back at once, and the failover counts for damping)
+    int rampFrom = -1;
+    long rampStart = 0;
+    List<Transition> rampTransitions = new ArrayList<>();
+    if (memory.rampFrom() >= 0 && previous >= 0 && previous == memory.activeTier()) {
+      int from = memory.rampFrom();
+      boolean fromEligible = count.getOrDefault(from, 0) > 0;
+      String failure = null;
+      for (EndpointFacts e : eps) {
+        for (AddressFacts a : e.addresses()) {
+          if (e.tier() == previous && a.passiveFailureAt() >= memory.rampStart() && a.passiveFailureAt() <= now) {
+            failure = io.github.failoverresolver.ResolverSnapshot.Address.label(a.address()) + ": " + a.passiveFailure();
+          }
+        }
+      }
+      boolean during = now < memory.rampStart() + s.slowStartMs();
+      if (!pinApplied && chosen == previous && during && fromEligible && failure != null) {
+        reason = new Reason.SlowStartAborted(previous, from, failure);
+        chosen = from;
+        stableFor = null;
+        rampTransitions.add(new Transition.SlowStartEnded(previous, false, reason));
+      } else if (!pinApplied && chosen == previous && during && fromEligible) {
+        rampFrom = from;
+        rampStart = memory.rampStart();
+      } else {
+        rampTransitions.add(new Transition.SlowStartEnded(previous, chosen == previous && !during, reason));
+      }
+    }
+
     // panic: nothing eligible anywhere (not before the first verdicts: nothing is eligible yet then)
     boolean panicNow = chosen < 0 && s.panicMode() && settled;
     List<Decision.Choice> targets = new ArrayList<>();
@@ -155,15 +185,30 @@ public final class FailoverPolicy {
         transitions.add(new Transition.Failback(previous, active, endpoint, stableFor, reason));
       }
     }
+    transitions.addAll(rampTransitions);
+    boolean failedBack = transitions.stream().anyMatch(t -> t instanceof Transition.Failback);
+    if (failedBack && s.slowStartMs() > 0 && !panicNow && count.getOrDefault(previous, 0) > 0) {
+      rampFrom = previous;
+      rampStart = now;
+      transitions.add(new Transition.SlowStartStarted(active, previous, s.slowStartMs(), s.slowStartMinShare()));
+    }
+    if (active < 0 || panicNow) {
+      rampFrom = -1;
+    }
+    double share = rampFrom >= 0 ? s.rampShare(now - rampStart) : 1.0;
     PolicyMemory next = new PolicyMemory(active, since, failovers, memory.pinnedTier(), memory.pinnedEndpoint(),
-        settled, panicNow, unavailable);
+        settled, panicNow, unavailable, rampFrom, rampFrom >= 0 ? rampStart : 0);
 
     long again = nextEjectionEnd;
     if (best != null && active > best && settled) {
       again = Math.min(again, stable.get(best) + Damping.windowMs(failovers, now, s));
     }
+    if (rampFrom >= 0) { // the share grows in steps of a tenth of the window (at least 100 ms)
+      again = Math.min(again, Math.min(rampStart + s.slowStartMs(), now + Math.max(100, s.slowStartMs() / 10)));
+    }
     return new Decision(active, panicNow, targets, reason, verdicts, next,
-        again == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(Math.max(again, now)), transitions);
+        again == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(Math.max(again, now)), transitions,
+        share, share < 1.0 ? rampFrom : -1);
   }
 
   /**

@@ -15,14 +15,23 @@ import java.util.Optional;
  * @param settled the primary tier has had its first verdicts (before that, moving to it is start-up)
  * @param panic panic mode is handing out addresses
  * @param unavailable no target could be handed out
+ * @param rampFrom during a slow start after a failback, the tier traffic came back from (-1: none)
+ * @param rampStart when that slow start began
  */
 public record PolicyMemory(int activeTier, Map<Integer, Long> eligibleSince, List<Long> failovers,
     Optional<Integer> pinnedTier, Optional<String> pinnedEndpoint, boolean settled, boolean panic,
-    boolean unavailable) {
+    boolean unavailable, int rampFrom, long rampStart) {
 
   public PolicyMemory {
     eligibleSince = Map.copyOf(eligibleSince);
     failovers = List.copyOf(failovers);
+  }
+
+  /** With no slow start under way. */
+  public PolicyMemory(int activeTier, Map<Integer, Long> eligibleSince, List<Long> failovers,
+      Optional<Integer> pinnedTier, Optional<String> pinnedEndpoint, boolean settled, boolean panic,
+      boolean unavailable) {
+    this(activeTier, eligibleSince, failovers, pinnedTier, pinnedEndpoint, settled, panic, unavailable, -1, 0);
   }
 
   public static PolicyMemory initial() {
@@ -30,11 +39,12 @@ public record PolicyMemory(int activeTier, Map<Integer, Long> eligibleSince, Lis
   }
 
   public PolicyMemory pinTier(Optional<Integer> tier) {
-    return new PolicyMemory(activeTier, eligibleSince, failovers, tier, Optional.empty(), settled, panic, unavailable);
+    return new PolicyMemory(activeTier, eligibleSince, failovers, tier, Optional.empty(), settled, panic, unavailable,
+        rampFrom, rampStart);
   }
 
   public PolicyMemory pinEndpoint(Optional<String> endpoint) {
     return new PolicyMemory(activeTier, eligibleSince, failovers, Optional.empty(), endpoint, settled, panic,
-        unavailable);
+        unavailable, rampFrom, rampStart);
   }
 }

@@ -34,4 +34,7 @@ public sealed interface Reason {
   record FailbackPending(int tier, long eligibleForMs, long windowMs, Optional<String> passive) implements Reason {}
 
   record BestEligible(int tier) implements Reason {}
+
+  /** A client reported a failure on the tier being returned to during its slow start: a failed failback. */
+  record SlowStartAborted(int tier, int back, String failure) implements Reason {}
 }

@@ -10,6 +10,12 @@ public sealed interface Transition {
 
   record Failback(int from, int to, String endpoint, long stableForMs, Reason reason) implements Transition {}
 
+  /** After a failback, traffic returns to {@code tier} gradually, from {@code minShare} over the window. */
+  record SlowStartStarted(int tier, int from, long windowMs, double minShare) implements Transition {}
+
+  /** The slow start to {@code tier} ended: completed (all traffic there), or cut short for {@code why}. */
+  record SlowStartEnded(int tier, boolean completed, Reason why) implements Transition {}
+
   record PanicEntered(List<EndpointVerdict> why) implements Transition {}
 
   record PanicLeft(Reason reason) implements Transition {}
