@@ -155,6 +155,82 @@ class FailoverResolverTest {
     }
   }
 
+  /** Share of 2,000 select() calls that went to the primary. */
+  double primaryShare() {
+    int n = 0;
+    for (int i = 0; i < 2_000; i++) {
+      if (f.resolver.select("pay").endpoint().equals(p())) {
+        n++;
+      }
+    }
+    return n / 2_000.0;
+  }
+
+  @Nested
+  class SlowStart {
+    /** Fails over, then lets the primary recover until its failback (30 s window): the slow start begins. */
+    void failBack() {
+      twoTiers(HealthChecks.http("/ready"));
+      primary.readiness(503);
+      f.advanceSeconds(5);
+      primary.readiness(200);
+      f.advanceSeconds(40);
+      assertEquals(1, f.events(FailoverEvent.SlowStartStarted.class).size(), f.events.toString());
+    }
+
+    @Test
+    void theReturningTiersShareGrowsFromTenPercentToAllOverTheWindow() {
+      failBack();
+      FailoverEvent.SlowStartStarted started = f.events(FailoverEvent.SlowStartStarted.class).get(0);
+      assertEquals(0, started.tier());
+      assertEquals(1, started.fromTier());
+      assertEquals(Duration.ofSeconds(10), started.window());
+      double atStart = primaryShare();
+      f.advanceSeconds(5);
+      double halfway = primaryShare();
+      f.advanceSeconds(5);
+      double atEnd = primaryShare();
+      System.out.println("slow start, primary share: start " + atStart + ", 5 s " + halfway + ", 10 s " + atEnd);
+      assertTrue(atStart > 0.05 && atStart < 0.16, "about 10 %: " + atStart);
+      assertTrue(halfway > 0.48 && halfway < 0.62, "about 55 %: " + halfway);
+      assertEquals(1.0, atEnd);
+      FailoverEvent.SlowStartEnded ended = f.events(FailoverEvent.SlowStartEnded.class).get(0);
+      assertTrue(ended.completed(), ended.toString());
+      assertEquals(p(), f.selected("pay"));
+    }
+
+    @Test
+    void aClientFailureOnTheReturningTierSendsTrafficBackAndCountsAsAFlap() throws Exception {
+      failBack();
+      f.advanceSeconds(3);
+      java.net.InetSocketAddress primaryAddress = f.resolver.targets("pay").get(0).addresses().get(0);
+      f.resolver.report(primaryAddress, Outcome.failure("HTTP 503"));
+      assertEquals(0.0, primaryShare(), "all back on the backup at once");
+      assertEquals(b(), f.selected("pay"));
+      FailoverEvent.SlowStartEnded ended = f.events(FailoverEvent.SlowStartEnded.class).get(0);
+      assertTrue(!ended.completed(), ended.toString());
+      List<FailoverEvent.Failover> failovers = f.events(FailoverEvent.Failover.class);
+      assertEquals(2, failovers.size(), failovers.toString());
+      // the next failback waits the damped window (two failovers: 60 s) and the ejection
+      f.advanceSeconds(59);
+      assertEquals(b(), f.selected("pay"));
+    }
+
+    @Test
+    void aWindowOfZeroFailsBackAllAtOnce() {
+      f.start(r -> r.service("pay", s -> s
+          .tier(0, p(), e -> e.check(HealthChecks.http("/ready")).jitter(0))
+          .tier(1, b(), e -> e.check(HealthChecks.http("/ready")).jitter(0))
+          .set(Setting.SLOW_START_WINDOW, Duration.ZERO)));
+      primary.readiness(503);
+      f.advanceSeconds(5);
+      primary.readiness(200);
+      f.advanceSeconds(40);
+      assertEquals(1.0, primaryShare());
+      assertEquals(List.of(), f.events(FailoverEvent.SlowStartStarted.class));
+    }
+  }
+
   @Nested
   class Failback {
     @Test
