@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param receivedAt when the upstream answered
  * @param ttl how long it is fresh from {@code receivedAt}: the record TTLs clamped by the settings
  * @param stale true when it was served past {@code receivedAt + ttl} because no provider answered
+ * @param servedTtl the smallest record TTL as the server gave it (before the settings' clamping): how long other
+ *     clients of the record may keep it
  */
 public record DnsAnswer(
     String name,
@@ -33,7 +35,8 @@ public record DnsAnswer(
     String source,
     Instant receivedAt,
     Duration ttl,
-    boolean stale) {
+    boolean stale,
+    Duration servedTtl) {
 
   /** The three kinds of definitive answer. */
   public enum Status {
@@ -67,6 +70,6 @@ public record DnsAnswer(
   /** The same answer marked as served stale. */
   public DnsAnswer asStale() {
     return stale ? this : new DnsAnswer(name, type, status, cnameChain, addresses, srv, nameServers, source, receivedAt, ttl,
-        true);
+        true, servedTtl);
   }
 }

@@ -209,7 +209,7 @@ public final class FailoverResolver implements AutoCloseable {
 
   /** Every service's readiness to fail over, with a verdict; see {@link ReadinessReport#toText()}. */
   public ReadinessReport readiness() {
-    return Readiness.of(snapshot(), dns);
+    return Readiness.of(snapshot(), dns, service -> engine.config(service).get(Setting.TTL_WARN_ABOVE));
   }
 
   /**

@@ -69,7 +69,8 @@ public record ReadinessReport(Instant at, List<ServiceReport> services) {
         sb.append("  independence: no shared fault domain found\n");
       }
       for (Finding f : s.findings()) {
-        sb.append("  independence ").append(f.severity()).append(": ").append(f.sentence()).append('\n');
+        sb.append(f.kind().equals("long-ttl") ? "  dns ttl " : "  independence ").append(f.severity()).append(": ")
+            .append(f.sentence()).append('\n');
       }
     }
     sb.append('\n').append(ready() ? "VERDICT: READY" : "VERDICT: NOT READY").append('\n');

@@ -87,8 +87,14 @@ public record ResolverSnapshot(Instant at, List<Service> services, Stats stats) 
    * @param provider the DNS provider that answered, if one did
    * @param keptUntil with KEPT: until when the last answer is kept
    * @param detail what DNS said, for people
+   * @param servedTtl the TTL the servers gave the endpoint name's addresses (before clamping), when resolved
    */
-  public record Dns(DnsStatus status, Optional<String> provider, Optional<Instant> keptUntil, String detail) {
+  public record Dns(DnsStatus status, Optional<String> provider, Optional<Instant> keptUntil, String detail,
+      Optional<java.time.Duration> servedTtl) {
+    public Dns(DnsStatus status, Optional<String> provider, Optional<Instant> keptUntil, String detail) {
+      this(status, provider, keptUntil, detail, Optional.empty());
+    }
+
     /** Whether the endpoint has had an answer (or needs none). */
     public boolean resolved() {
       return status != DnsStatus.NOT_RESOLVED;

@@ -140,6 +140,9 @@ public final class Setting<T> {
   public static final Setting<Integer> MAX_EJECTION_PERCENT = new Setting<>(Scope.SERVICE, "max-ejection-percent",
       "maxEjectionPercent", Type.INT, 10, new Rule<>(v -> v >= 0 && v <= 100, "must be within 0..100"),
       "Envoy's and grpc-java's max_ejection_percent (10 %) for ejections by rate; one is always allowed");
+  public static final Setting<Duration> TTL_WARN_ABOVE = duration(Scope.SERVICE, "ttl-warn-above", "ttlWarnAbove",
+      Duration.ofSeconds(60), Rule.NOT_NEGATIVE, "health-checked DNS failover records are advised 60 s or less:"
+          + " other clients of a record with a longer TTL stay on a dead address that long (readiness warns)");
   public static final Setting<Duration> TRUST_INTERVAL = duration(Scope.SERVICE, "trust-interval", "trustInterval",
       Duration.ofSeconds(30), Rule.POSITIVE, "how soon a rotated secret or renewed certificate is seen");
   public static final Setting<Boolean> BLOCK_SHARED_CREDENTIALS = bool(Scope.SERVICE, "block-shared-credentials",

@@ -88,6 +88,21 @@ class FailoverCliTest {
     assertTrue(report.contains("service payments: READY (serving tier 0)"), report);
     assertTrue(report.endsWith("VERDICT: READY\n"), report);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("doctor: 2 of 2 endpoints resolved and checked"));
+    // TTL audit: the fixture's records have a 300 s TTL; a warning, the verdict stays READY (exit 0)
+    assertTrue(report.contains("dns ttl WARNING: primary.test is served with a TTL of 300 s, above 60 s"), report);
+  }
+
+  @Test
+  void aShortTtlIsNotWarnedAndTheBoundIsASetting() throws Exception {
+    dns.a("primary.test", 30, "127.0.0.1").a("backup.test", 30, "127.0.0.2");
+    assertEquals(0, doctor(config().toString()));
+    assertTrue(!out().contains("dns ttl"), out());
+    dns.a("primary.test", 300, "127.0.0.1").a("backup.test", 300, "127.0.0.2");
+    java.nio.file.Path relaxed = Files.writeString(dir.resolve("relaxed.conf"), Files.readString(config())
+        .replace("failback-stability = 30s", "failback-stability = 30s\nttl-warn-above = 10m"));
+    out.reset();
+    assertEquals(0, doctor(relaxed.toString()));
+    assertTrue(!out().contains("dns ttl"), out());
   }
 
   @Test

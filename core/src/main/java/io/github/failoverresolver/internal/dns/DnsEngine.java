@@ -341,7 +341,8 @@ public final class DnsEngine {
     long now = clock.millis();
     Duration ttl = clamp(r);
     DnsAnswer answer = new DnsAnswer(key.name().toString(), key.type(), r.status(), r.chain(), r.addresses(),
-        r.srv(), r.nameServers(), r.source(), Instant.ofEpochMilli(now), ttl, false);
+        r.srv(), r.nameServers(), r.source(), Instant.ofEpochMilli(now), ttl, false,
+        Duration.ofSeconds(Math.max(0, r.ttlSeconds())));
     Entry entry = new Entry(answer, now, ttl.toMillis(), settings.maxStale().toMillis(), settings.refreshAhead());
     if (!ttl.isZero() || !answer.isNegative()) {
       cache.put(key, entry);

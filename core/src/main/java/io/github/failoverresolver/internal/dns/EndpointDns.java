@@ -57,9 +57,10 @@ public final class EndpointDns {
    * @param freshUntil when the answer expires (epoch millis), {@code Long.MAX_VALUE} if nothing was found
    * @param failed some lookup failed (no provider answered)
    * @param note what DNS said, for people
+   * @param servedTtl the largest TTL the servers gave the name's address records, if any were found
    */
   public record Answer(List<InetAddress> addresses, Optional<String> provider, boolean stale, long freshUntil,
-      boolean failed, String note) {
+      boolean failed, String note, Optional<java.time.Duration> servedTtl) {
     public Answer {
       addresses = List.copyOf(addresses);
     }
@@ -162,6 +163,7 @@ public final class EndpointDns {
     boolean stale = false;
     long expiresAt = Long.MAX_VALUE;
     boolean failed = false;
+    java.time.Duration served = null;
     for (RecordType type : new RecordType[] {RecordType.A, RecordType.AAAA}) {
       try {
         DnsAnswer a = dns.lookup(host, type);
@@ -170,6 +172,7 @@ public final class EndpointDns {
           expiresAt = Math.min(expiresAt, a.expiresAt().toEpochMilli());
           provider = provider.isPresent() ? provider : Optional.of(a.source());
           stale |= a.stale();
+          served = served == null || a.servedTtl().compareTo(served) > 0 ? a.servedTtl() : served;
           notes.add(type + " from " + a.source() + (a.stale() ? " (STALE)" : ""));
         } else if (type == RecordType.A || found.isEmpty()) {
           notes.add(type + " " + a.status());
@@ -179,6 +182,6 @@ public final class EndpointDns {
         notes.add(e.getMessage());
       }
     }
-    return new Answer(found, provider, stale, expiresAt, failed, String.join("; ", notes));
+    return new Answer(found, provider, stale, expiresAt, failed, String.join("; ", notes), Optional.ofNullable(served));
   }
 }

@@ -94,7 +94,7 @@ final class Inputs {
     long now = clock.millis();
     if (!a.addresses().isEmpty()) {
       ep.dns = new ResolverSnapshot.Dns(a.stale() ? DnsStatus.STALE : DnsStatus.RESOLVED, a.provider(),
-          Optional.empty(), a.note());
+          Optional.empty(), a.note(), a.servedTtl());
       ep.keepUntil = a.freshUntil() + dns.engine().settings().maxStale().toMillis();
       if (!setAddresses(ep, a.addresses())) {
         return; // the same addresses: nothing a decision reads has changed

@@ -13,9 +13,16 @@ public final class Readiness {
   private Readiness() {}
 
   public static ReadinessReport of(ResolverSnapshot snap, DnsCache dns) {
+    return of(snap, dns, service -> Duration.ofSeconds(60));
+  }
+
+  /** @param ttlWarnAbove per service, the served TTL of an endpoint name above which readiness warns */
+  public static ReadinessReport of(ResolverSnapshot snap, DnsCache dns,
+      java.util.function.Function<String, Duration> ttlWarnAbove) {
     List<ReadinessReport.ServiceReport> out = new ArrayList<>();
     for (ResolverSnapshot.Service s : snap.services()) {
-      List<Finding> findings = Independence.findings(s, dns);
+      List<Finding> findings = new ArrayList<>(Independence.findings(s, dns));
+      findings.addAll(ttlFindings(s, ttlWarnAbove.apply(s.name())));
       List<String> reasons = new ArrayList<>();
       ReadinessReport.Verdict verdict = ReadinessReport.Verdict.READY;
       int primary = s.primaryTier();
@@ -46,6 +53,21 @@ public final class Readiness {
       out.add(new ReadinessReport.ServiceReport(s.name(), verdict, reasons, s.activeTier(), eps, findings));
     }
     return new ReadinessReport(snap.at(), out);
+  }
+
+  /**
+   * TTL audit: an endpoint name served with a TTL above the bound pins every other client of that record (the
+   * JVM's, the OS's and resolvers' caches) to a dead address that long. A warning: the verdict stays.
+   */
+  static List<Finding> ttlFindings(ResolverSnapshot.Service s, Duration bound) {
+    List<Finding> out = new ArrayList<>();
+    for (ResolverSnapshot.Endpoint e : s.endpoints()) {
+      e.dns().servedTtl().filter(ttl -> !bound.isZero() && ttl.compareTo(bound) > 0).ifPresent(ttl -> out.add(
+          new Finding(s.name(), e.name(), e.name(), e.tier(), Finding.Severity.WARNING, "long-ttl", e.host()
+              + " is served with a TTL of " + ttl.toSeconds() + " s, above " + bound.toSeconds() + " s: clients"
+              + " that cache it (other services, the JVM, the OS) stay on a dead address that long")));
+    }
+    return out;
   }
 
   /** How many addresses are eligible, and the first reason one is not. */
