@@ -18,6 +18,7 @@ import io.github.failoverresolver.internal.config.SettingValues;
  */
 public final class EndpointBuilder {
   Optional<HealthCheck> check = Optional.empty();
+  Optional<HealthCheck> accessCheck = Optional.empty();
   Optional<TlsTrust> tls = Optional.empty();
   Optional<CredentialSource> credential = Optional.empty();
   final SettingValues values = new SettingValues(Setting.Scope.ENDPOINT);
@@ -63,6 +64,18 @@ public final class EndpointBuilder {
   /** The active check for this endpoint's addresses. */
   public EndpointBuilder check(HealthCheck check) {
     this.check = Optional.of(Objects.requireNonNull(check, "check"));
+    return this;
+  }
+
+  /**
+   * Requires that the endpoint enforce access: {@code probe} (usually
+   * {@code HealthChecks.https("/api").refusesUnauthenticated()}) runs with every trust round against each
+   * address, and an endpoint whose probe fails ("accepts unauthenticated requests") is untrusted: never
+   * eligible, not even in panic, and a critical finding in the readiness report. The probe never carries the
+   * endpoint's credential.
+   */
+  public EndpointBuilder accessCheck(HealthCheck probe) {
+    this.accessCheck = Optional.of(Objects.requireNonNull(probe, "probe"));
     return this;
   }
 

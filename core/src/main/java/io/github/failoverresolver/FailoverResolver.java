@@ -204,7 +204,9 @@ public final class FailoverResolver implements AutoCloseable {
     ResolverSnapshot.Service s = snapshot().service(service)
         .orElseThrow(() -> new IllegalArgumentException("unknown service '" + service + "'; configured: "
             + services()));
-    return Independence.findings(s, dns);
+    List<Finding> findings = new ArrayList<>(Independence.findings(s, dns));
+    findings.addAll(Readiness.accessFindings(s)); // an endpoint that lets anyone in is critical here too
+    return findings;
   }
 
   /** Every service's readiness to fail over, with a verdict; see {@link ReadinessReport#toText()}. */

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param kind a stable keyword: {@code same-address}, {@code same-network}, {@code same-name-servers},
  *     {@code same-dns-provider}, {@code same-ca}, {@code same-certificate}, {@code same-credential}; and, from the
- *     readiness report's TTL audit, {@code long-ttl} (about the endpoint itself: both endpoint fields name it)
+ *     readiness report's TTL audit, {@code long-ttl}, and from access checks, {@code accepts-unauthenticated} (both
+ *     about the endpoint itself: both endpoint fields name it)
  * @param sentence what it means, in plain words
  */
 public record Finding(String service, String primaryEndpoint, String backupEndpoint, int backupTier,

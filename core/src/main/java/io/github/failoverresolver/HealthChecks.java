@@ -134,6 +134,42 @@ public final class HealthChecks {
     public String toString() {
       return (tls ? "https" : "http") + " " + path + " expect " + minStatus + ".." + maxStatus;
     }
+
+    /**
+     * An access-enforcement probe of this path (for {@link EndpointBuilder#accessCheck}): a GET without any
+     * credential and one with a deliberately wrong bearer token must both be refused with 401 or 403. It never
+     * sends the endpoint's real credential. "Healthy" means access is enforced.
+     */
+    public HealthCheck refusesUnauthenticated() {
+      Http self = this;
+      return new io.github.failoverresolver.internal.health.BoundedCheck() {
+        @Override
+        public Result check(Context c) throws Exception {
+          String wrong = "Authorization: Bearer failover-resolver-access-probe-"
+              + Long.toHexString(new java.security.SecureRandom().nextLong()) + "\r\n";
+          for (String header : new String[] {"", wrong}) {
+            HttpProbe.Response r;
+            try {
+              Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
+              r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c), header);
+            } catch (java.io.IOException e) {
+              throw e; // not reached: nothing learnt about its access (the health check sees it)
+            }
+            if (r.status() != 401 && r.status() != 403) {
+              return Result.unhealthy("accepts unauthenticated requests: GET " + path + " " + (header.isEmpty()
+                  ? "without a credential" : "with a wrong credential") + " answered " + r.status()
+                  + ", not 401 or 403");
+            }
+          }
+          return Result.healthy("GET " + path + " refused without a credential and with a wrong one");
+        }
+
+        @Override
+        public String toString() {
+          return "access " + (self.tls ? "https" : "http") + " " + self.path + " refused without a credential";
+        }
+      };
+    }
   }
 
   static SSLContext defaultContext() {

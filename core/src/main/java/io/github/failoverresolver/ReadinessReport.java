@@ -69,7 +69,8 @@ public record ReadinessReport(Instant at, List<ServiceReport> services) {
         sb.append("  independence: no shared fault domain found\n");
       }
       for (Finding f : s.findings()) {
-        sb.append(f.kind().equals("long-ttl") ? "  dns ttl " : "  independence ").append(f.severity()).append(": ")
+        sb.append(f.kind().equals("long-ttl") ? "  dns ttl " : f.kind().equals("accepts-unauthenticated") ? "  access "
+            : "  independence ").append(f.severity()).append(": ")
             .append(f.sentence()).append('\n');
       }
     }

@@ -39,6 +39,7 @@ import javax.net.ssl.SSLContext;
  * [endpoint payments primary.example.com:443]
  * tier = 0
  * check = https /ready                      # tcp | tls | http /path | https /path [200-299]
+ * access-check = https /api                 # must be refused (401/403) without a credential
  * trust = /etc/failover/ca.pem              # PEM CA certificates for checks and TLS trust; "jvm" by default
  * tls = on                                  # judge certificates (chain, name, expiry horizon)
  * credential = env:PAYMENTS_TOKEN           # env:NAME or file:/path
@@ -341,6 +342,8 @@ public final class ResolverConfig {
     Map<String, String> keys = new HashMap<>();
     String checkSpec = null;
     String checkAt = "";
+    String accessSpec = null;
+    String accessAt = "";
     SSLContext trustContext = null;
     KeyStore trustStore = null;
     boolean tls = false;
@@ -351,6 +354,10 @@ public final class ResolverConfig {
         case "check" -> {
           checkSpec = l.value();
           checkAt = l.at();
+        }
+        case "access-check" -> {
+          accessSpec = l.value();
+          accessAt = l.at();
         }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
@@ -364,7 +371,8 @@ public final class ResolverConfig {
           steps.add(e -> e.credential(source));
         }
         default -> {
-          Setting<?> setting = known(file, l, Setting.Scope.ENDPOINT, "tier, check, trust, tls, credential, ");
+          Setting<?> setting = known(file, l, Setting.Scope.ENDPOINT, "tier, check, access-check, trust, tls,"
+              + " credential, ");
           keys.put(setting.name(), at);
           steps.add(endpointValue(file, l, setting));
         }
@@ -379,6 +387,14 @@ public final class ResolverConfig {
     if (checkSpec != null) {
       HealthCheck check = check(checkAt, checkSpec, trustContext);
       steps.add(e -> e.check(check));
+    }
+    if (accessSpec != null) {
+      if (!accessSpec.startsWith("http ") && !accessSpec.startsWith("https ")) {
+        throw new ConfigException(accessAt + ": '" + accessSpec + "' is not 'http PATH' or 'https PATH'");
+      }
+      HealthCheck access = ((HealthChecks.Http) check(accessAt, accessSpec.split("\\s+").length > 2
+          ? accessSpec.substring(0, accessSpec.lastIndexOf(' ')) : accessSpec, trustContext)).refusesUnauthenticated();
+      steps.add(e -> e.accessCheck(access));
     }
     if (tls) {
       TlsTrust trust = trustStore == null ? TlsTrust.jvmDefault() : TlsTrust.trusting(trustStore);

@@ -54,11 +54,18 @@ public record ResolverSnapshot(Instant at, List<Service> services, Stats stats) 
    * @param drilled a live drill has taken it out
    * @param check the active check, for people ("none (passive only)" without one)
    * @param credential the credential verdict, when the endpoint has a credential source
+   * @param openAccess when its access check found access not enforced, why (it accepts unauthenticated
+   *     requests); empty when enforced or not checked
    */
   public record Endpoint(String name, int tier, String host, int port, boolean up, boolean drained, boolean drilled,
-      String check, Dns dns, Optional<Credential> credential, List<Address> addresses) {
+      String check, Dns dns, Optional<Credential> credential, List<Address> addresses, Optional<String> openAccess) {
     public Endpoint {
       addresses = List.copyOf(addresses);
+    }
+
+    public Endpoint(String name, int tier, String host, int port, boolean up, boolean drained, boolean drilled,
+        String check, Dns dns, Optional<Credential> credential, List<Address> addresses) {
+      this(name, tier, host, port, up, drained, drilled, check, dns, credential, addresses, Optional.empty());
     }
 
     /** The first certificate verdict among its addresses (they usually share one certificate). */

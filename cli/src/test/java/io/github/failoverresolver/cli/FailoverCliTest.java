@@ -106,6 +106,19 @@ class FailoverCliTest {
   }
 
   @Test
+  void aBackupThatAcceptsUnauthenticatedRequestsMakesTheDoctorExitOneNamingIt() throws Exception {
+    primary.status("/api", 401);
+    backup.status("/api", 200);
+    Path checked = Files.writeString(dir.resolve("access.conf"), Files.readString(config())
+        .replace("check = http /ready", "check = http /ready\naccess-check = http /api"));
+    assertEquals(1, doctor(checked.toString()));
+    assertTrue(out().contains("backup.test:" + backup.port() + " accepts unauthenticated requests: never handed out"),
+        out());
+    assertTrue(out().contains("access CRITICAL: backup.test:" + backup.port() + " accepts unauthenticated requests:"
+        + " GET /api without a credential answered 200"), out());
+  }
+
+  @Test
   void serviceWithNothingHealthyExitsOne() throws Exception {
     primary.readiness(503);
     backup.readiness(503);

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param name {@code host:port} as the user knows it (IPv6 in brackets)
  * @param literal the address, when the host is an IP literal (no DNS)
  * @param tls the certificate judgement, with the horizons of its settings
+ * @param accessCheck a probe that must find access enforced (run with the trust rounds; never sends the credential)
  */
 public record EndpointConfig(String name, int tier, String host, int port, Optional<InetAddress> literal,
     Optional<HealthCheck> check, Optional<TlsTrust> tls, Optional<CredentialSource> credential,
-    SettingValues settings) {
+    SettingValues settings, Optional<HealthCheck> accessCheck) {
 
   /** The value in force of an endpoint setting (the TLS horizons are the trust object's). */
   public <T> T get(Setting<T> setting) {

@@ -31,6 +31,8 @@ final class EndpointState {
   volatile Optional<CredentialHandle> handle = Optional.empty();
   Optional<String> fingerprint = Optional.empty();
   boolean shared;
+  /** Why the endpoint's access check found access not enforced (empty: enforced, or not checked). */
+  Optional<String> openAccess = Optional.empty();
 
   EndpointState(EndpointConfig cfg, ServiceState service) {
     this.cfg = cfg;
@@ -44,6 +46,7 @@ final class EndpointState {
     }
     Optional<CredentialFacts> cred = cfg.credential().map(c -> new CredentialFacts(credential.status(),
         credential.reason(), handle.map(CredentialHandle::id).orElse(""), shared));
-    return new EndpointFacts(cfg.name(), cfg.tier(), drained, drilled, cfg.tls().isPresent(), cred, dns.detail(), list);
+    return new EndpointFacts(cfg.name(), cfg.tier(), drained, drilled, cfg.tls().isPresent(), cred, dns.detail(), list,
+        openAccess);
   }
 }

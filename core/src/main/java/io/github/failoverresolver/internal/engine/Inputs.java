@@ -154,7 +154,7 @@ final class Inputs {
     }
     ep.addresses.clear();
     ep.addresses.putAll(next);
-    if (newcomers && ep.cfg.tls().isPresent()) {
+    if (newcomers && (ep.cfg.tls().isPresent() || ep.cfg.accessCheck().isPresent())) {
       trustRound(ep); // a new address is inspected before it is used
     }
     return true;
@@ -215,16 +215,18 @@ final class Inputs {
   // ---- trust ----------------------------------------------------------------------------------
 
   private void trustRound(EndpointState ep) {
-    if (ep.cfg.tls().isEmpty() && ep.cfg.credential().isEmpty()) {
+    if (ep.cfg.tls().isEmpty() && ep.cfg.credential().isEmpty() && ep.cfg.accessCheck().isEmpty()) {
       return;
     }
     EndpointConfig c = ep.cfg;
     trust.run(ep.trustSlot, () -> new TrustRounds.Request(c.credential(), c.credentialWarnWithin(),
         c.credentialBlockWithin(), c.credentialMaxAge(), c.tls(), c.host(), c.port(), c.timeout(),
-        List.copyOf(ep.addresses.keySet()), ep.service.cfg.trustInterval()), new TrustRounds.Results() {
+        List.copyOf(ep.addresses.keySet()), ep.service.cfg.trustInterval(), c.accessCheck()),
+        new TrustRounds.Results() {
           @Override
-          public void verdicts(Optional<CredentialJudge.Judged> cred, Map<InetSocketAddress, TlsInspector.CertVerdict> certs) {
-            onTrust(ep, cred, certs);
+          public void verdicts(Optional<CredentialJudge.Judged> cred, Map<InetSocketAddress, TlsInspector.CertVerdict> certs,
+              Map<InetSocketAddress, Optional<String>> access) {
+            onTrust(ep, cred, certs, access);
           }
 
           @Override
@@ -239,11 +241,21 @@ final class Inputs {
   }
 
   private void onTrust(EndpointState ep, Optional<CredentialJudge.Judged> cred,
-      Map<InetSocketAddress, TlsInspector.CertVerdict> certs) {
+      Map<InetSocketAddress, TlsInspector.CertVerdict> certs, Map<InetSocketAddress, Optional<String>> access) {
     if (loop.closed()) {
       return;
     }
     boolean changed = false;
+    if (!access.isEmpty()) {
+      Optional<String> open = access.values().stream().flatMap(Optional::stream).findFirst();
+      if (!open.equals(ep.openAccess)) {
+        narrator.trust(ep, "access enforcement of " + ep.cfg.name(),
+            ep.openAccess.map(Verdict::blocked).orElse(Verdict.trusted("access enforced")),
+            open.map(Verdict::blocked).orElse(Verdict.trusted("access enforced")));
+        ep.openAccess = open;
+        changed = true;
+      }
+    }
     if (cred.isPresent()) {
       CredentialJudge.Judged j = cred.get();
       String what = "credential " + j.handle().map(h -> h.id()).orElse("of " + ep.cfg.name());

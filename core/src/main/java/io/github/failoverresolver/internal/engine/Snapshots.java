@@ -37,7 +37,8 @@ final class Snapshots {
         }
         eps.add(new ResolverSnapshot.Endpoint(ep.cfg.name(), ep.cfg.tier(), ep.cfg.host(), ep.cfg.port(),
             v != null && !v.eligible().isEmpty(), ep.drained, ep.drilled,
-            ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, credential(ep), addrs));
+            ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, credential(ep), addrs,
+            ep.openAccess));
       }
       Optional<String> pin = s.memory.pinnedEndpoint().map(e -> "endpoint " + e)
           .or(() -> s.memory.pinnedTier().map(t -> "tier " + t));

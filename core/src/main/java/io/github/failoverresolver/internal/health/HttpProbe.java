@@ -24,12 +24,19 @@ public final class HttpProbe {
   private HttpProbe() {}
 
   public static Response get(Socket socket, String host, int port, String path, int timeoutMillis) throws IOException {
+    return get(socket, host, port, path, timeoutMillis, "");
+  }
+
+  /** @param extraHeaders more header lines, each ending in CRLF ("" for none) */
+  public static Response get(Socket socket, String host, int port, String path, int timeoutMillis, String extraHeaders)
+      throws IOException {
     try (socket) {
       socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
       String hostHeader = host.contains(":") ? "[" + host + "]" : host;
       String request = "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + ":" + port
-          + "\r\nUser-Agent: failover-resolver-health\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+          + "\r\nUser-Agent: failover-resolver-health\r\nAccept: */*\r\nConnection: close\r\n" + extraHeaders
+          + "\r\n";
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 4096); // not a syscall per byte

@@ -45,6 +45,9 @@ public final class Eligibility {
   /** Why the address cannot be trusted (credential, shared credential, certificate); panic never relaxes this. */
   public static Optional<Ineligibility.Untrusted> untrusted(EndpointFacts endpoint, AddressFacts address,
       PolicySettings settings) {
+    if (endpoint.openAccess().isPresent()) {
+      return Optional.of(new Ineligibility.Untrusted(Ineligibility.Untrusted.Cause.ACCESS, endpoint.openAccess().get()));
+    }
     if (endpoint.credential().isPresent()) {
       CredentialFacts c = endpoint.credential().get();
       if (!trusted(c.status())) {

@@ -11,13 +11,19 @@ import java.util.Optional;
  * @param dns what DNS said, for the reason an endpoint has no address
  */
 public record EndpointFacts(String name, int tier, boolean drained, boolean drilled, boolean tlsJudged,
-    Optional<CredentialFacts> credential, String dns, List<AddressFacts> addresses) {
+    Optional<CredentialFacts> credential, String dns, List<AddressFacts> addresses, Optional<String> openAccess) {
+
+  /** With no access check failing. */
+  public EndpointFacts(String name, int tier, boolean drained, boolean drilled, boolean tlsJudged,
+      Optional<CredentialFacts> credential, String dns, List<AddressFacts> addresses) {
+    this(name, tier, drained, drilled, tlsJudged, credential, dns, addresses, Optional.empty());
+  }
 
   public EndpointFacts {
     addresses = List.copyOf(addresses);
   }
 
   public EndpointFacts drilled(boolean out) {
-    return new EndpointFacts(name, tier, drained, out, tlsJudged, credential, dns, addresses);
+    return new EndpointFacts(name, tier, drained, out, tlsJudged, credential, dns, addresses, openAccess);
   }
 }

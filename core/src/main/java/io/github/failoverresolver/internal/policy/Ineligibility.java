@@ -22,7 +22,9 @@ public sealed interface Ineligibility {
     public enum Cause {
       CREDENTIAL,
       SHARED_CREDENTIAL,
-      CERTIFICATE
+      CERTIFICATE,
+      /** Its access check found access not enforced (it accepts unauthenticated requests). */
+      ACCESS
     }
   }
 

@@ -23,6 +23,7 @@ public final class Readiness {
     for (ResolverSnapshot.Service s : snap.services()) {
       List<Finding> findings = new ArrayList<>(Independence.findings(s, dns));
       findings.addAll(ttlFindings(s, ttlWarnAbove.apply(s.name())));
+      findings.addAll(accessFindings(s));
       List<String> reasons = new ArrayList<>();
       ReadinessReport.Verdict verdict = ReadinessReport.Verdict.READY;
       int primary = s.primaryTier();
@@ -40,9 +41,16 @@ public final class Readiness {
           verdict = ReadinessReport.Verdict.DEGRADED;
           reasons.add("no backup endpoint is eligible: a primary failure would leave nothing");
         }
-        if (findings.stream().anyMatch(f -> f.severity() == Finding.Severity.CRITICAL)) {
+        if (findings.stream().anyMatch(f -> f.severity() == Finding.Severity.CRITICAL
+            && !f.kind().equals("accepts-unauthenticated"))) {
           verdict = ReadinessReport.Verdict.DEGRADED;
           reasons.add("a backup shares a critical fault domain with the primary (see independence)");
+        }
+        for (ResolverSnapshot.Endpoint e : s.endpoints()) {
+          if (e.openAccess().isPresent()) {
+            verdict = ReadinessReport.Verdict.DEGRADED;
+            reasons.add(e.name() + " accepts unauthenticated requests: never handed out");
+          }
         }
       }
       List<ReadinessReport.EndpointReport> eps = new ArrayList<>();
@@ -53,6 +61,17 @@ public final class Readiness {
       out.add(new ReadinessReport.ServiceReport(s.name(), verdict, reasons, s.activeTier(), eps, findings));
     }
     return new ReadinessReport(snap.at(), out);
+  }
+
+  /** Endpoints whose access check found access not enforced: critical, in readiness and independence alike. */
+  public static List<Finding> accessFindings(ResolverSnapshot.Service s) {
+    List<Finding> out = new ArrayList<>();
+    for (ResolverSnapshot.Endpoint e : s.endpoints()) {
+      e.openAccess().ifPresent(why -> out.add(new Finding(s.name(), e.name(), e.name(), e.tier(),
+          Finding.Severity.CRITICAL, "accepts-unauthenticated", e.name() + " " + why
+              + ": it is never handed out (a backup that lets anyone in is no backup)")));
+    }
+    return out;
   }
 
   /**

@@ -41,11 +41,16 @@ public final class TrustRounds {
   /** What one round checks, as of the moment it starts. */
   public record Request(Optional<CredentialSource> credential, Duration warnWithin, Duration blockWithin,
       Optional<Duration> maxAge, Optional<TlsTrust> tls, String host, int port, Duration timeout,
-      List<InetSocketAddress> addresses, Duration interval) {}
+      List<InetSocketAddress> addresses, Duration interval, Optional<io.github.failoverresolver.HealthCheck> access) {}
 
   /** Where the verdicts go (on the loop). */
   public interface Results {
-    void verdicts(Optional<CredentialJudge.Judged> credential, Map<InetSocketAddress, TlsInspector.CertVerdict> certs);
+    /**
+     * @param access per address probed: empty when access is enforced, else why not (an address the probe
+     *     could not reach is absent: nothing was learnt)
+     */
+    void verdicts(Optional<CredentialJudge.Judged> credential, Map<InetSocketAddress, TlsInspector.CertVerdict> certs,
+        Map<InetSocketAddress, Optional<String>> access);
 
     /** The credential source did not answer within {@code limitMs}. */
     void hung(long limitMs);
@@ -92,12 +97,27 @@ public final class TrustRounds {
             certs.put(a, TlsInspector.inspect(a, r.host(), r.port(), r.timeout(), r.tls().get(), now));
           }
         }
+        Map<InetSocketAddress, Optional<String>> access = new HashMap<>();
+        if (r.access().isPresent()) {
+          for (InetSocketAddress a : r.addresses()) {
+            try {
+              io.github.failoverresolver.HealthCheck.Result probe = r.access().get()
+                  .check(new io.github.failoverresolver.HealthCheck.Context(a, r.host(), r.port(), r.timeout()));
+              access.put(a, probe == null || probe.healthy() ? Optional.empty() : Optional.of(probe.detail()));
+            } catch (Exception unreachable) {
+              if (unreachable instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+              }
+              // not reached: health decides; the last verdict on its access stands
+            }
+          }
+        }
         loop.execute(() -> {
           slot.running = false;
           if (slot.stopped) {
             return;
           }
-          results.verdicts(cred, certs);
+          results.verdicts(cred, certs, access);
           if (slot.again) {
             run(slot, request, results);
           } else {

@@ -15,6 +15,10 @@ public record Verdict(TrustStatus status, String reason, Optional<Instant> expir
     return new Verdict(TrustStatus.UNKNOWN, reason, Optional.empty());
   }
 
+  public static Verdict trusted(String reason) {
+    return new Verdict(TrustStatus.TRUSTED, reason, Optional.empty());
+  }
+
   public static Verdict blocked(String reason) {
     return new Verdict(TrustStatus.BLOCKED, reason, Optional.empty());
   }
