@@ -280,7 +280,7 @@ public final class DnsSettings {
       if (servers.isEmpty() && u.hostsFile().isEmpty()) {
         throw new SettingException(key, Optional.empty(), "", key + ": no servers");
       }
-      return new DnsProvider(name, servers, u.hostsFile(), u.isValidating());
+      return new DnsProvider(name, servers, u.hostsFile(), u.isValidating(), u.doh(), u.dohTls());
     }
   }
 }

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
  * # comments start with '#'
  * [dns]
  * provider.local = 127.0.0.1:5353          # a provider: "system", or servers separated by commas
+ * provider.doh = https://9.9.9.9/dns-query # DNS over HTTPS ("https://NAME/PATH at IP" for a named host)
  * provider.local.validating = true         # a DNSSEC-validating resolver you trust (AD bit believed)
  * provider.local.hosts-file = /etc/hosts   # consulted before the servers
  * require-dnssec = secure.example          # zones, comma-separated
@@ -300,6 +301,7 @@ public final class ResolverConfig {
               + providerLines.get(provider) + ")");
         }
         providers.put(provider, l.value().equals("system") ? Upstreams.system()
+            : l.value().startsWith("https://") ? doh(at, l.value())
             : Upstreams.of(l.value().split("\\s*,\\s*")));
         providerLines.put(provider, l.at());
         origins.put("dns.provider[" + provider + "]", at);
@@ -452,6 +454,16 @@ public final class ResolverConfig {
       return CredentialSources.file(path(at, spec.substring(5)));
     }
     throw new ConfigException(at + ": '" + spec + "' is not env:NAME or file:/path");
+  }
+
+  /** {@code https://IP[:PORT]/PATH}, or {@code https://NAME/PATH at IP} (DNS over HTTPS, the JVM's trust store). */
+  private static Upstreams doh(String at, String value) {
+    String[] parts = value.split("\\s+at\\s+");
+    try {
+      return parts.length == 2 ? Upstreams.doh(parts[0], parts[1]) : Upstreams.doh(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(at + ": " + e.getMessage());
+    }
   }
 
   private static Path path(String at, String value) {

@@ -124,6 +124,120 @@ final class DnsTransport {
   }
 
   /**
+   * One DNS-over-HTTPS exchange (RFC 8484, POST over HTTP/1.1): TLS to {@code server} with SNI and the
+   * certificate verified against the URL's host, the query as {@code application/dns-message}, the answer from
+   * a 200 response's body. One total deadline for connect, handshake, request and response, as over TCP.
+   */
+  static Message doh(java.net.URI uri, InetSocketAddress server, javax.net.ssl.SSLContext tls, Message query,
+      long deadlineNanos, Observer observer) throws ExchangeFailure {
+    byte[] out = query.toWire();
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    int port = uri.getPort() < 0 ? 443 : uri.getPort();
+    try (Socket raw = new Socket(java.net.Proxy.NO_PROXY)) {
+      int wait = remainingMillis(deadlineNanos);
+      if (wait <= 0) {
+        throw new ExchangeFailure("no time left for DoH");
+      }
+      raw.connect(server, wait);
+      observer.sent("doh");
+      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(raw, host, port,
+          true);
+      javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host
+      socket.setSSLParameters(params);
+      socket.setSoTimeout(Math.max(1, remainingMillis(deadlineNanos)));
+      socket.startHandshake();
+      String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getRawAuthority() + "\r\nContent-Type:"
+          + " application/dns-message\r\nAccept: application/dns-message\r\nContent-Length: " + out.length
+          + "\r\nConnection: close\r\n\r\n";
+      java.io.OutputStream o = socket.getOutputStream();
+      o.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      o.write(out);
+      o.flush();
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[16 * 1024];
+      int filled = 0;
+      int headEnd = -1;
+      while (headEnd < 0) {
+        if (filled == buffer.length) {
+          throw new ExchangeFailure("DoH response head larger than " + buffer.length + " bytes");
+        }
+        int n = readSome(socket, in, buffer, filled, deadlineNanos);
+        filled += n;
+        headEnd = indexOf(buffer, filled);
+      }
+      String[] lines = new String(buffer, 0, headEnd, java.nio.charset.StandardCharsets.ISO_8859_1).split("\r\n");
+      String[] status = lines[0].split(" ", 3);
+      if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
+        throw new ExchangeFailure("DoH: not an HTTP/1.x response: " + io.github.failoverresolver.internal.Sanitize
+            .text(lines[0]));
+      }
+      if (!status[1].equals("200")) {
+        throw new ExchangeFailure("DoH: HTTP " + io.github.failoverresolver.internal.Sanitize.text(status[1]));
+      }
+      int length = -1;
+      for (int i = 1; i < lines.length; i++) {
+        String l = lines[i].toLowerCase(java.util.Locale.ROOT);
+        if (l.startsWith("content-length:")) {
+          try {
+            length = Integer.parseInt(l.substring(15).trim());
+          } catch (NumberFormatException e) {
+            throw new ExchangeFailure("DoH: bad Content-Length");
+          }
+        } else if (l.startsWith("transfer-encoding:")) {
+          throw new ExchangeFailure("DoH: a chunked response (only Content-Length is supported)");
+        }
+      }
+      if (length < 12 || length > MAX_UDP) {
+        throw new ExchangeFailure("DoH: response length " + length + " is not a DNS message's");
+      }
+      byte[] body = new byte[length];
+      int have = Math.min(filled - (headEnd + 4), length);
+      System.arraycopy(buffer, headEnd + 4, body, 0, have);
+      while (have < length) {
+        have += readSome(socket, in, body, have, deadlineNanos);
+      }
+      try {
+        return matching(query, body);
+      } catch (WireParseException | MismatchException e) {
+        throw new ExchangeFailure("DoH: " + e.getMessage());
+      }
+    } catch (SocketTimeoutException e) {
+      throw new ExchangeFailure("DoH timeout");
+    } catch (java.io.EOFException e) {
+      throw new ExchangeFailure("DoH connection closed before the answer");
+    } catch (IOException e) {
+      throw new ExchangeFailure("DoH error: " + io.github.failoverresolver.internal.Sanitize.text(
+          String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** Reads at least one byte into {@code buffer} at {@code off}, within the total deadline. */
+  private static int readSome(Socket socket, InputStream in, byte[] buffer, int off, long deadlineNanos)
+      throws IOException {
+    int wait = remainingMillis(deadlineNanos);
+    if (wait <= 0) {
+      throw new SocketTimeoutException("deadline");
+    }
+    socket.setSoTimeout(wait);
+    int n = in.read(buffer, off, buffer.length - off);
+    if (n < 0) {
+      throw new java.io.EOFException();
+    }
+    return n;
+  }
+
+  private static int indexOf(byte[] b, int filled) {
+    for (int i = 0; i + 3 < filled; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Reads {@code buffer} full before the deadline: one total deadline for the exchange, not one per read, so
    * a server dripping a byte at a time cannot hold the lookup past it.
    */

@@ -162,8 +162,11 @@ final class UpstreamClient {
       query.getHeader().setFlag(org.xbill.DNS.Flags.AD); // RFC 6840 5.7: ask a validating resolver for the AD bit
       long started = System.nanoTime();
       try {
-        Message response = DnsTransport.exchange(server, query, deadline, transport -> sent.increment());
-        if (response.getRcode() == Rcode.FORMERR && response.getOPT() == null) {
+        Message response = provider.doh().isPresent()
+            ? DnsTransport.doh(provider.doh().get(), server, provider.dohTls().orElseGet(UpstreamClient::defaultTls),
+                query, deadline, transport -> sent.increment())
+            : DnsTransport.exchange(server, query, deadline, transport -> sent.increment());
+        if (response.getRcode() == Rcode.FORMERR && response.getOPT() == null && provider.doh().isEmpty()) {
           // a pre-EDNS server (RFC 6891 section 7): ask once more without the OPT record
           Message plain = Message.newQuery(Record.newRecord(name, type, DClass.IN));
           response = DnsTransport.exchange(server, plain, deadline, transport -> sent.increment());
@@ -208,6 +211,14 @@ final class UpstreamClient {
       }
     }
     return sb.toString();
+  }
+
+  static javax.net.ssl.SSLContext defaultTls() {
+    try {
+      return javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no default TLS context", e);
+    }
   }
 
   static String describe(InetSocketAddress server) {
