@@ -90,7 +90,7 @@ final class Configs {
       tls = Optional.of(t);
     }
     return new EndpointConfig(HostPort.join(host, port), e.tier(), host, port, literal, b.check, tls, b.credential,
-        b.values.frozen(), b.accessCheck);
+        b.values.frozen(), b.accessCheck, b.sessionLogin);
   }
 
   /**

@@ -19,6 +19,7 @@ import io.github.failoverresolver.internal.config.SettingValues;
 public final class EndpointBuilder {
   Optional<HealthCheck> check = Optional.empty();
   Optional<HealthCheck> accessCheck = Optional.empty();
+  Optional<SessionLogin> sessionLogin = Optional.empty();
   Optional<TlsTrust> tls = Optional.empty();
   Optional<CredentialSource> credential = Optional.empty();
   final SettingValues values = new SettingValues(Setting.Scope.ENDPOINT);
@@ -76,6 +77,16 @@ public final class EndpointBuilder {
    */
   public EndpointBuilder accessCheck(HealthCheck probe) {
     this.accessCheck = Optional.of(Objects.requireNonNull(probe, "probe"));
+    return this;
+  }
+
+  /**
+   * The endpoint's credential is a session obtained from it ({@link SessionLogin}): the integrations attach it
+   * instead of a {@link #credential} one, never one obtained from another endpoint, and log in anew after
+   * every cutover onto this endpoint ({@link FailoverEvent.CutoverReauthenticated}) and when it expires.
+   */
+  public EndpointBuilder sessionLogin(SessionLogin login) {
+    this.sessionLogin = Optional.of(Objects.requireNonNull(login, "login"));
     return this;
   }
 

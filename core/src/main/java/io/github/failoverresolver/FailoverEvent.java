@@ -108,4 +108,12 @@ public sealed interface FailoverEvent {
    */
   record SlowStartEnded(Instant at, String service, int tier, boolean completed, String reason)
       implements FailoverEvent {}
+
+  /**
+   * The service's traffic moved to {@code toEndpoint}, whose session credential ({@link SessionLogin}) was
+   * obtained anew before the first request that needed it: no session obtained from {@code fromEndpoint} is
+   * ever sent there. Applications holding their own per-session state can drop it on this event.
+   */
+  record CutoverReauthenticated(Instant at, String service, String fromEndpoint, String toEndpoint)
+      implements FailoverEvent {}
 }

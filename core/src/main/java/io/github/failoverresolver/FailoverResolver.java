@@ -47,6 +47,7 @@ public final class FailoverResolver implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final List<LiveDrillRun> drills = new ArrayList<>();
   private final Map<String, RetryBudget> retryBudgets = new java.util.HashMap<>();
+  private final io.github.failoverresolver.internal.engine.Sessions sessions;
   private volatile boolean closed;
 
   private FailoverResolver(ControlLoop engine, DnsCache dns, DnsEngine dnsEngine, EventDispatcher events,
@@ -59,11 +60,25 @@ public final class FailoverResolver implements AutoCloseable {
     this.dnsEngine = dnsEngine;
     this.events = events;
     this.owned = owned;
+    this.sessions = new io.github.failoverresolver.internal.engine.Sessions(engine, events, clock);
     for (String service : engine.serviceNames()) {
       ServiceConfig cfg = engine.config(service);
       retryBudgets.put(service, new RetryBudget(service, cfg.get(Setting.RETRY_BUDGET_RATIO),
           cfg.get(Setting.RETRY_BUDGET_MIN_PER_SECOND), cfg.get(Setting.RETRY_BUDGET_WINDOW), clock, events::publish));
     }
+  }
+
+  /**
+   * The session credential to attach to a request to {@code target}, when its endpoint has a
+   * {@link EndpointBuilder#sessionLogin}: obtained on this thread by the first request that needs it
+   * (concurrent ones wait for that one login), anew after every cutover of the service onto that endpoint
+   * ({@link FailoverEvent.CutoverReauthenticated}) and when it expires. Empty for other endpoints (their
+   * {@link Target#credential()} applies). Blocks at most the endpoint's timeout times five (at least 5 s).
+   *
+   * @throws java.io.IOException when the login failed or took too long (the request should fail with it)
+   */
+  public Optional<CredentialHandle> sessionCredential(Target target) throws java.io.IOException {
+    return sessions.credential(Objects.requireNonNull(target, "target"));
   }
 
   /**

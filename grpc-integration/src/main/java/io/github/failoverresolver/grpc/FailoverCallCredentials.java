@@ -57,9 +57,18 @@ public final class FailoverCallCredentials extends CallCredentials {
           + "), which is no endpoint of service '" + service + "': no credential attached"));
       return;
     }
-    Optional<CredentialHandle> credential = owner.get().credential();
-    Metadata md = new Metadata();
-    credential.ifPresent(c -> md.put(header, scheme.isEmpty() ? c.secret().reveal() : scheme + " " + c.secret().reveal()));
-    applier.apply(md);
+    Target target = owner.get();
+    executor.execute(() -> { // a session login may block: on gRPC's executor, never the transport's thread
+      Optional<CredentialHandle> credential;
+      try {
+        credential = resolver.sessionCredential(target).or(target::credential);
+      } catch (java.io.IOException e) {
+        applier.fail(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+        return;
+      }
+      Metadata md = new Metadata();
+      credential.ifPresent(c -> md.put(header, scheme.isEmpty() ? c.secret().reveal() : scheme + " " + c.secret().reveal()));
+      applier.apply(md);
+    });
   }
 }

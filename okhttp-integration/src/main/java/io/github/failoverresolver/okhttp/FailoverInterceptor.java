@@ -161,13 +161,16 @@ public final class FailoverInterceptor implements Interceptor {
     return null;
   }
 
-  private Request routed(Request request, Target target) {
+  private Request routed(Request request, Target target) throws IOException {
     HttpUrl url = request.url().newBuilder().host(target.host()).port(target.port()).build();
     Request.Builder b = request.newBuilder().url(url).tag(Target.class, target);
-    target.credential().ifPresent(c -> b.header(settings.credentialHeader(),
+    // a session endpoint's own session (obtained before its first request, anew after a cutover), else its credential
+    java.util.Optional<io.github.failoverresolver.CredentialHandle> credential = resolver.sessionCredential(target)
+        .or(target::credential);
+    credential.ifPresent(c -> b.header(settings.credentialHeader(),
         settings.credentialScheme().isEmpty() ? c.secret().reveal() : settings.credentialScheme() + " "
             + c.secret().reveal()));
-    if (target.credential().isEmpty()) {
+    if (credential.isEmpty()) {
       b.removeHeader(settings.credentialHeader()); // never forward a credential meant for another endpoint
     }
     return b.build();

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public record EndpointConfig(String name, int tier, String host, int port, Optional<InetAddress> literal,
     Optional<HealthCheck> check, Optional<TlsTrust> tls, Optional<CredentialSource> credential,
-    SettingValues settings, Optional<HealthCheck> accessCheck) {
+    SettingValues settings, Optional<HealthCheck> accessCheck, Optional<io.github.failoverresolver.SessionLogin> sessionLogin) {
 
   /** The value in force of an endpoint setting (the TLS horizons are the trust object's). */
   public <T> T get(Setting<T> setting) {
