@@ -35,6 +35,7 @@ public final class Sessions {
   private final Map<String, String> serving = new ConcurrentHashMap<>();
   private final Map<String, String[]> pendingCutover = new ConcurrentHashMap<>();
   private final AtomicLong logins = new AtomicLong();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   private record Session(CredentialHandle handle, Optional<Instant> expiresAt) {}
 
@@ -56,11 +57,15 @@ public final class Sessions {
     if (cfg == null || cfg.sessionLogin().isEmpty()) {
       return Optional.empty();
     }
-    noteServing(service);
     String key = target.service() + "|" + target.endpoint();
+    Object lock = locks.computeIfAbsent(target.service(), k -> new Object());
     while (true) {
       CompletableFuture<Session> mine = new CompletableFuture<>();
-      CompletableFuture<Session> current = byEndpoint.compute(key, (k, old) -> usable(old) ? old : mine);
+      CompletableFuture<Session> current;
+      synchronized (lock) { // a cutover's invalidation and the next login's start never interleave
+        noteServing(service);
+        current = byEndpoint.compute(key, (k, old) -> usable(old) ? old : mine);
+      }
       if (current == mine) {
         login(cfg, target, mine);
       }
