@@ -44,7 +44,7 @@ class DohProviderTest {
     return DnsCache.builder(DnsSettings.builder()
         .provider("system", Upstreams.of(plain.hostAndPort()))
         .provider("doh", dohProvider)
-        .queryTimeout(Duration.ofMillis(500))
+        .queryTimeout(Duration.ofSeconds(1)) // room for a cold JVM's first TLS handshake on a loaded machine
         .build()).build();
   }
 
@@ -57,7 +57,7 @@ class DohProviderTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(List.of(InetAddress.getByName("127.0.0.9")), a.addresses());
       assertEquals("doh", a.source());
-      assertTrue(ms < 500 + 1_000, "one query timeout, then DoH: " + ms + " ms");
+      assertTrue(ms < 1_000 + 1_000, "one query timeout, then DoH within its own: " + ms + " ms");
       assertTrue(doh.requests().contains("POST application/dns-message"), doh.requests().toString());
       System.out.println("plain provider dropping, answered by DoH after " + ms + " ms");
       assertEquals(0, c.stats().queriesByProvider().get("doh").get("failed"));
@@ -83,7 +83,7 @@ class DohProviderTest {
     try (DnsCache c = DnsCache.builder(DnsSettings.builder()
         .provider("doh", Upstreams.doh(doh.url()).trusting(ca.clientContext()))
         .provider("system", Upstreams.of(plain.hostAndPort()))
-        .queryTimeout(Duration.ofMillis(500)).build()).build()) {
+        .queryTimeout(Duration.ofSeconds(1)).build()).build()) {
       DnsAnswer a = c.lookup("api.test", RecordType.A);
       assertEquals("system", a.source());
       assertEquals(1, c.stats().queriesByProvider().get("doh").get("failed"));
