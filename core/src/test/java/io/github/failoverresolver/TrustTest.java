@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Credential checks: real TLS servers on loopback with certificates made here, and secret sources. */
 class TrustTest {
-  final Instant now = Instant.now();
+  // half a second past a whole second: X.509 dates keep whole seconds, so "2 days from now" is never exactly 2 days
+  final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusMillis(500);
   final ResolverFixture f = new ResolverFixture(now);
   final TestCertificates.Authority ca = TestCertificates.authority("test-ca");
 
