@@ -62,7 +62,8 @@ public final class FailoverDemo {
                   .check(HealthChecks.https("/ready").sslContext(ca.clientContext()))
                   .interval(Duration.ofSeconds(1)).tls(trust)
                   .credential(CredentialSources.env("PAYMENTS_BACKUP_TOKEN", secrets)))
-              .failbackStability(Duration.ofSeconds(5)))
+              .failbackStability(Duration.ofSeconds(5))
+              .set(io.github.failoverresolver.Setting.SLOW_START_WINDOW, Duration.ofSeconds(3)))
           .listener(FailoverDemo::onEvent)
           .build();
       try {
@@ -83,8 +84,9 @@ public final class FailoverDemo {
 
         LoopbackHttpServer revived = LoopbackHttpServer.start("primary", InetAddress.getLoopbackAddress(),
             primary.port(), ca.issue("primary.payments.demo", Duration.ofDays(90)).serverContext());
-        say(">>> primary BACK on the same port; failback waits until it has been eligible for 5 s");
-        caller.callFor(Duration.ofSeconds(9));
+        say(">>> primary BACK on the same port; failback waits until it has been eligible for 5 s, then traffic"
+            + " returns gradually over 3 s (slow start)");
+        caller.callFor(Duration.ofSeconds(12));
         say("calls: %d, failed: %d, served by primary: %d, by backup: %d", caller.total.get(), caller.failed.get(),
             caller.primaryCount.get(), caller.backupCount.get());
 
@@ -138,11 +140,14 @@ public final class FailoverDemo {
         } else if ("backup".equals(servedBy)) {
           backupCount.incrementAndGet();
         }
-        if (!servedBy.equals(lastServedBy)) {
+        if (!servedBy.equals(lastServedBy) && !ramping) { // during a slow start both serve: the events tell
           String extra = sinceKill > 0 && "backup".equals(servedBy)
               ? String.format(" (%.1f ms after the kill, the call itself took %.1f ms)",
                   (System.nanoTime() - sinceKill) / 1e6, (System.nanoTime() - t0) / 1e6)
               : "";
+          if (!extra.isEmpty()) {
+            sinceKill = -1;
+          }
           say("call #%d served by %s%s", total.get(), servedBy, extra);
           lastServedBy = servedBy;
         }
@@ -151,8 +156,19 @@ public final class FailoverDemo {
     }
   }
 
+  /** A slow start is under way: calls go to both tiers (not narrated call by call). */
+  static volatile boolean ramping;
+
   private static void onEvent(FailoverEvent e) {
-    if (e instanceof FailoverEvent.Failover f) {
+    if (e instanceof FailoverEvent.SlowStartStarted r) {
+      ramping = true;
+      say("event: SLOW START back to tier %d: %.0f %% of calls at first, all of them after %d s", r.tier(),
+          r.minShare() * 100, r.window().toSeconds());
+    } else if (e instanceof FailoverEvent.SlowStartEnded r) {
+      ramping = false;
+      say("event: slow start to tier %d %s", r.tier(), r.completed() ? "completed: all calls there" : "cut short: "
+          + r.reason());
+    } else if (e instanceof FailoverEvent.Failover f) {
       say("event: FAILOVER tier %d -> %d (%s): %s", f.fromTier(), f.toTier(), f.toEndpoint(), f.reason());
     } else if (e instanceof FailoverEvent.Failback f) {
       say("event: FAILBACK tier %d -> %d after %.1f s stable", f.fromTier(), f.toTier(), f.stableFor().toMillis() / 1e3);
