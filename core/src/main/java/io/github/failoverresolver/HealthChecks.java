@@ -148,13 +148,9 @@ public final class HealthChecks {
           String wrong = "Authorization: Bearer failover-resolver-access-probe-"
               + Long.toHexString(new java.security.SecureRandom().nextLong()) + "\r\n";
           for (String header : new String[] {"", wrong}) {
-            HttpProbe.Response r;
-            try {
-              Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
-              r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c), header);
-            } catch (java.io.IOException e) {
-              throw e; // not reached: nothing learnt about its access (the health check sees it)
-            }
+            // an IOException propagates: not reached, nothing learnt about its access (the health check sees it)
+            Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
+            HttpProbe.Response r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c), header);
             if (r.status() != 401 && r.status() != 403) {
               return Result.unhealthy("accepts unauthenticated requests: GET " + path + " " + (header.isEmpty()
                   ? "without a credential" : "with a wrong credential") + " answered " + r.status()

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import io.github.failoverresolver.internal.config.SettingException;
 import java.util.HashMap;
@@ -301,7 +300,7 @@ public final class ResolverConfig {
               + providerLines.get(provider) + ")");
         }
         providers.put(provider, l.value().equals("system") ? Upstreams.system()
-            : l.value().startsWith("https://") ? doh(at, l.value())
+            : l.value().startsWith("https://") ? ConfigValues.doh(at, l.value())
             : Upstreams.of(l.value().split("\\s*,\\s*")));
         providerLines.put(provider, l.at());
         origins.put("dns.provider[" + provider + "]", at);
@@ -309,9 +308,9 @@ public final class ResolverConfig {
         throw new ConfigException(at + ": provider '" + provider + "' is not defined above; add provider."
             + provider + " = SERVERS first");
       } else if (rest.endsWith(".validating")) {
-        providers.put(provider, bool(at, l.value()) ? u.validating() : u);
+        providers.put(provider, ConfigValues.bool(at, l.value()) ? u.validating() : u);
       } else {
-        providers.put(provider, u.withHostsFile(path(at, l.value())));
+        providers.put(provider, u.withHostsFile(ConfigValues.path(at, l.value())));
       }
       return;
     }
@@ -352,7 +351,7 @@ public final class ResolverConfig {
     for (Line l : s.entries()) {
       String at = at(file, l);
       switch (l.key()) {
-        case "tier" -> tier = integer(at, l.value());
+        case "tier" -> tier = ConfigValues.integer(at, l.value());
         case "check" -> {
           checkSpec = l.value();
           checkAt = l.at();
@@ -363,13 +362,13 @@ public final class ResolverConfig {
         }
         case "trust" -> {
           if (!l.value().equals("jvm")) {
-            trustStore = Pem.trustStore(at, path(at, l.value()));
+            trustStore = Pem.trustStore(at, ConfigValues.path(at, l.value()));
             trustContext = Pem.context(at, trustStore);
           }
         }
-        case "tls" -> tls = bool(at, l.value());
+        case "tls" -> tls = ConfigValues.bool(at, l.value());
         case "credential" -> {
-          CredentialSource source = credential(at, l.value());
+          CredentialSource source = ConfigValues.credential(at, l.value());
           steps.add(e -> e.credential(source));
         }
         default -> {
@@ -387,14 +386,14 @@ public final class ResolverConfig {
     origins.put(holder, s.where() + ": [endpoint " + s.args() + "]");
     keys.forEach((setting, at) -> origins.put(holder + "#" + setting, at));
     if (checkSpec != null) {
-      HealthCheck check = check(checkAt, checkSpec, trustContext);
+      HealthCheck check = ConfigValues.check(checkAt, checkSpec, trustContext);
       steps.add(e -> e.check(check));
     }
     if (accessSpec != null) {
       if (!accessSpec.startsWith("http ") && !accessSpec.startsWith("https ")) {
         throw new ConfigException(accessAt + ": '" + accessSpec + "' is not 'http PATH' or 'https PATH'");
       }
-      HealthCheck access = ((HealthChecks.Http) check(accessAt, accessSpec.split("\\s+").length > 2
+      HealthCheck access = ((HealthChecks.Http) ConfigValues.check(accessAt, accessSpec.split("\\s+").length > 2
           ? accessSpec.substring(0, accessSpec.lastIndexOf(' ')) : accessSpec, trustContext)).refusesUnauthenticated();
       steps.add(e -> e.accessCheck(access));
     }
@@ -409,88 +408,5 @@ public final class ResolverConfig {
   private static <T> Consumer<EndpointBuilder> endpointValue(String file, Line l, Setting<T> setting) {
     T v = value(file, l, setting);
     return e -> e.values.set(setting, v);
-  }
-
-  private static HealthCheck check(String at, String spec, SSLContext trust) {
-    String[] p = spec.split("\\s+");
-    try {
-      switch (p[0]) {
-        case "tcp":
-          return HealthChecks.tcp();
-        case "tls":
-          return trust == null ? HealthChecks.tls() : HealthChecks.tls(trust);
-        case "http":
-        case "https": {
-          if (p.length < 2) {
-            throw new ConfigException(at + ": '" + spec + "' needs a path: " + p[0] + " /ready");
-          }
-          HealthChecks.Http h = p[0].equals("http") ? HealthChecks.http(p[1]) : HealthChecks.https(p[1]);
-          if (p.length > 2) {
-            String[] range = p[2].split("-", -1);
-            if (range.length > 2 || range[0].isEmpty() || range[range.length - 1].isEmpty()) {
-              throw new NumberFormatException(p[2]);
-            }
-            h = h.expectStatus(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]));
-          }
-          return trust == null || p[0].equals("http") ? h : h.sslContext(trust);
-        }
-        default:
-          throw new ConfigException(at + ": unknown check '" + p[0] + "'; known: tcp, tls, http PATH, https PATH");
-      }
-    } catch (NumberFormatException e) {
-      throw new ConfigException(at + ": bad status range in '" + spec + "'; expected e.g. 200-299");
-    } catch (ConfigException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(at + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static CredentialSource credential(String at, String spec) {
-    if (spec.startsWith("env:") && spec.length() > 4) {
-      return CredentialSources.env(spec.substring(4));
-    }
-    if (spec.startsWith("file:") && spec.length() > 5) {
-      return CredentialSources.file(path(at, spec.substring(5)));
-    }
-    throw new ConfigException(at + ": '" + spec + "' is not env:NAME or file:/path");
-  }
-
-  /** {@code https://IP[:PORT]/PATH}, or {@code https://NAME/PATH at IP} (DNS over HTTPS, the JVM's trust store). */
-  private static Upstreams doh(String at, String value) {
-    String[] parts = value.split("\\s+at\\s+");
-    try {
-      return parts.length == 2 ? Upstreams.doh(parts[0], parts[1]) : Upstreams.doh(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(at + ": " + e.getMessage());
-    }
-  }
-
-  private static Path path(String at, String value) {
-    try {
-      return Path.of(value);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new ConfigException(at + ": '" + value.replace("\0", "\\0") + "' is not a valid path: " + e.getReason());
-    }
-  }
-
-  static Duration duration(String at, String value) {
-    return parsed(at, () -> Setting.parseDuration(value.strip()));
-  }
-
-  private static int integer(String at, String value) {
-    return parsed(at, () -> Math.toIntExact(Setting.parseLong(value.strip(), Integer.MIN_VALUE, Integer.MAX_VALUE)));
-  }
-
-  private static boolean bool(String at, String value) {
-    return parsed(at, () -> Setting.parseBool(value.strip()));
-  }
-
-  private static <T> T parsed(String at, java.util.function.Supplier<T> parse) {
-    try {
-      return parse.get();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(at + ": " + e.getMessage());
-    }
   }
 }

@@ -59,7 +59,7 @@ class ParserProperties {
 
   @Property
   void durationsRoundTrip(@ForAll @IntRange(min = 0, max = 100_000) int n, @ForAll("units") String unit) {
-    Duration d = ResolverConfig.duration("f:1: key 'x'", n + unit);
+    Duration d = ConfigValues.duration("f:1: key 'x'", n + unit);
     Duration expected = switch (unit) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);

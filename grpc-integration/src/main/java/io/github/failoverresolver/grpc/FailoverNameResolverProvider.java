@@ -46,6 +46,11 @@ public final class FailoverNameResolverProvider extends NameResolverProvider {
     REGISTERED.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(resolver, "resolver"));
   }
 
+  /** Stops {@code failover:///} targets resolving through {@code resolver}, if it is still the one {@link #use}d. */
+  public static void stopUsing(FailoverResolver resolver) {
+    REGISTERED.remove(DEFAULT, resolver);
+  }
+
   public static void unregister(String name) {
     REGISTERED.remove(name);
   }

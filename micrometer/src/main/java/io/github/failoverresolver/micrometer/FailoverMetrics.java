@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,9 +185,12 @@ public final class FailoverMetrics implements MeterBinder, AutoCloseable {
               x -> address(x, service, endpoint, label).map(v -> v.tls().map(t -> t.status().trusted() ? 1 : 0)
                   .orElse(1)).orElse(0));
           if (a.tls().isPresent()) {
-            meters.add(Gauge.builder(prefix + ".address.certificate.days.left", this, m -> m.address(m.snapshot(),
-                    service, endpoint, label).flatMap(ResolverSnapshot.Address::tls).flatMap(ResolverSnapshot.Tls::notAfter)
-                    .map(n -> Duration.between(Instant.now(), n).toSeconds() / 86_400.0).orElse(Double.NaN))
+            meters.add(Gauge.builder(prefix + ".address.certificate.days.left", this, m -> {
+                  ResolverSnapshot now = m.snapshot(); // the resolver's own time, as its trust verdicts use
+                  return m.address(now, service, endpoint, label).flatMap(ResolverSnapshot.Address::tls)
+                      .flatMap(ResolverSnapshot.Tls::notAfter)
+                      .map(n -> Duration.between(now.at(), n).toSeconds() / 86_400.0).orElse(Double.NaN);
+                })
                 .tags(tags).description("days until the leaf certificate expires").register(registry));
           }
         }

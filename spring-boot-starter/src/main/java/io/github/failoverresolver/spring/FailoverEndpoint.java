@@ -124,9 +124,4 @@ public class FailoverEndpoint {
           + List.copyOf(resolver.services()), "unknown service");
     }
   }
-
-  /** Ends live drills still running (the resolver puts tiers back on close too). */
-  void close() {
-    drills.values().forEach(LiveDrill::close);
-  }
 }

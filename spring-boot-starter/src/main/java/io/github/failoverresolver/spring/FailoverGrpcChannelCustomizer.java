@@ -23,8 +23,9 @@ public class FailoverGrpcChannelCustomizer implements AutoCloseable {
     return builder.intercept(FailoverClientInterceptor.of(resolver));
   }
 
+  /** With the context: {@code failover:///} targets no longer resolve through a closed resolver. */
   @Override
   public void close() {
-    // the process-wide default stays until another context replaces it; nothing to release here
+    FailoverNameResolverProvider.stopUsing(resolver); // another context's resolver stays
   }
 }

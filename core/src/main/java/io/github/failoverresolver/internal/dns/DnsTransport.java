@@ -245,16 +245,7 @@ final class DnsTransport {
       throws IOException {
     int off = 0;
     while (off < buffer.length) {
-      int wait = remainingMillis(deadlineNanos);
-      if (wait <= 0) {
-        throw new SocketTimeoutException("deadline");
-      }
-      socket.setSoTimeout(wait);
-      int n = in.read(buffer, off, buffer.length - off);
-      if (n < 0) {
-        throw new java.io.EOFException();
-      }
-      off += n;
+      off += readSome(socket, in, buffer, off, deadlineNanos);
     }
     return buffer;
   }

@@ -36,6 +36,8 @@ public final class Sessions {
   private final Map<String, String[]> pendingCutover = new ConcurrentHashMap<>();
   private final AtomicLong logins = new AtomicLong();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** The endpoints with a session login, by "service|endpoint" (fixed at build): one hash lookup per request. */
+  private final Map<String, EndpointConfig> sessionEndpoints = new java.util.HashMap<>();
 
   private record Session(CredentialHandle handle, Optional<Instant> expiresAt) {}
 
@@ -43,6 +45,13 @@ public final class Sessions {
     this.loop = loop;
     this.events = events;
     this.clock = clock;
+    for (String service : loop.serviceNames()) {
+      for (EndpointConfig e : loop.config(service).endpoints()) {
+        if (e.sessionLogin().isPresent()) {
+          sessionEndpoints.put(service + "|" + e.name(), e);
+        }
+      }
+    }
   }
 
   /**
@@ -52,18 +61,27 @@ public final class Sessions {
    * @throws IOException when the login failed, or did not finish within the endpoint's limit
    */
   public Optional<CredentialHandle> credential(Target target) throws IOException {
-    ServiceConfig service = loop.config(target.service());
-    EndpointConfig cfg = endpoint(service, target.endpoint());
-    if (cfg == null || cfg.sessionLogin().isEmpty()) {
-      return Optional.empty();
+    if (sessionEndpoints.isEmpty()) {
+      return Optional.empty(); // no session endpoint anywhere: nothing to look up per request
     }
     String key = target.service() + "|" + target.endpoint();
+    EndpointConfig cfg = sessionEndpoints.get(key);
+    if (cfg == null) {
+      return Optional.empty();
+    }
+    // fast path, no lock: the policy still serves the endpoint seen last, and this endpoint's session is ready
+    List<Target> targets = loop.targets(target.service());
+    CompletableFuture<Session> ready = byEndpoint.get(key);
+    if (!targets.isEmpty() && targets.get(0).endpoint().equals(serving.get(target.service())) && ready != null
+        && ready.isDone() && usable(ready)) {
+      return Optional.of(ready.join().handle());
+    }
     Object lock = locks.computeIfAbsent(target.service(), k -> new Object());
     while (true) {
       CompletableFuture<Session> mine = new CompletableFuture<>();
       CompletableFuture<Session> current;
       synchronized (lock) { // a cutover's invalidation and the next login's start never interleave
-        noteServing(service);
+        noteServing(target.service());
         current = byEndpoint.compute(key, (k, old) -> usable(old) ? old : mine);
       }
       if (current == mine) {
@@ -123,19 +141,19 @@ public final class Sessions {
   }
 
   /** The policy's serving endpoint changed since the last call: drop the new one's session (log in anew). */
-  private void noteServing(ServiceConfig service) {
-    List<Target> targets = loop.targets(service.name());
+  private void noteServing(String service) {
+    List<Target> targets = loop.targets(service);
     if (targets.isEmpty()) {
       return;
     }
     String now = targets.get(0).endpoint();
-    String before = serving.put(service.name(), now);
+    String before = serving.put(service, now);
     if (before != null && !before.equals(now)) {
-      CompletableFuture<Session> old = byEndpoint.remove(service.name() + "|" + now);
+      CompletableFuture<Session> old = byEndpoint.remove(service + "|" + now);
       if (old != null) {
         old.cancel(false);
       }
-      pendingCutover.put(service.name(), new String[] {before, now});
+      pendingCutover.put(service, new String[] {before, now});
     }
   }
 
@@ -148,13 +166,5 @@ public final class Sessions {
     }
   }
 
-  private static EndpointConfig endpoint(ServiceConfig service, String name) {
-    for (EndpointConfig e : service.endpoints()) {
-      if (e.name().equals(name)) {
-        return e;
-      }
-    }
-    return null;
-  }
 
 }

@@ -36,16 +36,19 @@ public record Ejection(int failures, int connectFailures, long until, int ejecti
     if (!eject || ejected(now)) {
       return new Ejection(f, c, until, ejections, lastEnd, byAnswers, byRate);
     }
-    int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1; // well-behaved for a while: growth restarts
-    long length = Math.min(rule.baseMs() * n, rule.maxMs());
-    return new Ejection(0, 0, now + length, n, now + length, c < rule.afterConnectFailures(), false);
+    return ejectedAt(now, rule, c < rule.afterConnectFailures(), false);
   }
 
   /** Ejected by rate ({@link RateOutliers}): for error answers, with the same growing length. */
   public Ejection byRate(long now, Rule rule) {
+    return ejectedAt(now, rule, true, true);
+  }
+
+  /** The n-th ejection lasts n times the base, up to the maximum; well-behaved for a while, growth restarts. */
+  private Ejection ejectedAt(long now, Rule rule, boolean answers, boolean rate) {
     int n = now - lastEnd > rule.maxMs() ? 1 : ejections + 1;
     long length = Math.min(rule.baseMs() * n, rule.maxMs());
-    return new Ejection(0, 0, now + length, n, now + length, true, true);
+    return new Ejection(0, 0, now + length, n, now + length, answers, rate);
   }
 
   /**

@@ -12,10 +12,6 @@ import java.util.List;
 public final class Readiness {
   private Readiness() {}
 
-  public static ReadinessReport of(ResolverSnapshot snap, DnsCache dns) {
-    return of(snap, dns, service -> Duration.ofSeconds(60));
-  }
-
   /** @param ttlWarnAbove per service, the served TTL of an endpoint name above which readiness warns */
   public static ReadinessReport of(ResolverSnapshot snap, DnsCache dns,
       java.util.function.Function<String, Duration> ttlWarnAbove) {
