@@ -1,5 +1,6 @@
 package io.github.failoverresolver;
 
+import io.github.failoverresolver.internal.HostNames;
 import io.github.failoverresolver.internal.HostPort;
 import io.github.failoverresolver.internal.config.SettingException;
 import io.github.failoverresolver.internal.config.SettingValues;
@@ -23,6 +24,9 @@ import java.util.Set;
  * bad value, the setting, so that a configuration file's loader can point at the line it came from.
  */
 final class Configs {
+  /** An endpoint spec that names an SRV record set instead of {@code host:port}. */
+  static final String SRV_PREFIX = "srv:";
+
   private Configs() {}
 
   static String serviceKey(String name) {
@@ -61,6 +65,10 @@ final class Configs {
 
   private static EndpointConfig endpoint(String key, ServiceBuilder.EndpointEntry e) {
     String spec = Objects.requireNonNullElse(e.spec(), "");
+    if (spec.strip().regionMatches(true, 0, SRV_PREFIX, 0, SRV_PREFIX.length())) {
+      String name = hostName(key, spec.strip().substring(SRV_PREFIX.length()), true);
+      return finish(key, e, SRV_PREFIX + name, name, 0, Optional.empty(), Optional.of(name));
+    }
     HostPort hp;
     int port;
     try {
@@ -73,10 +81,15 @@ final class Configs {
       throw structural(key, key + ": " + bad.getMessage());
     }
     Optional<InetAddress> literal = ServerSpecs.ipLiteral(hp.host());
-    String host = literal.isPresent() ? hp.host().toLowerCase(Locale.ROOT) : hostName(key, hp.host());
+    String host = literal.isPresent() ? hp.host().toLowerCase(Locale.ROOT) : hostName(key, hp.host(), false);
     if (literal.isPresent() && !io.github.failoverresolver.internal.dns.DnsEngine.usableAddress(literal.get())) {
       throw structural(key, key + ": " + hp.host() + " is not a destination (unspecified, multicast or broadcast)");
     }
+    return finish(key, e, HostPort.join(host, port), host, port, literal, Optional.empty());
+  }
+
+  private static EndpointConfig finish(String key, ServiceBuilder.EndpointEntry e, String name, String host, int port,
+      Optional<InetAddress> literal, Optional<String> srv) {
     EndpointBuilder b = e.builder();
     b.values.validate(key);
     Optional<TlsTrust> tls = b.tls;
@@ -89,37 +102,19 @@ final class Configs {
       SettingValues.check(key, Setting.TLS_BLOCK_WITHIN, t.blockWithin());
       tls = Optional.of(t);
     }
-    return new EndpointConfig(HostPort.join(host, port), e.tier(), host, port, literal, b.check, tls, b.credential,
-        b.values.frozen(), b.accessCheck, b.sessionLogin);
+    return new EndpointConfig(name, e.tier(), host, port, literal, b.check, tls, b.credential,
+        b.values.frozen(), b.accessCheck, b.sessionLogin, srv);
   }
 
-  /**
-   * A host name as DNS will be asked for it: IDN names in their ASCII form, lower case, no trailing dot,
-   * letter-digit-hyphen labels of 1 to 63 characters not starting or ending with a hyphen, and not all
-   * digits (an IPv4 literal that is not one, such as 256.1.1.1).
-   */
-  private static String hostName(String key, String given) {
-    String bad = key + ": '" + given.replaceAll("\\p{Cntrl}", "?") + "' is not a valid host name: ";
-    String ascii;
+  /** A host name as DNS will be asked for it ({@link HostNames}), or an error naming the holder. */
+  private static String hostName(String key, String given, boolean srv) {
+    String bad = key + ": '" + given.replaceAll("\\p{Cntrl}", "?") + "' is not a valid " + (srv ? "SRV" : "host")
+        + " name: ";
+    String host;
     try {
-      ascii = java.net.IDN.toASCII(given, java.net.IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      host = HostNames.normalize(given, srv);
     } catch (IllegalArgumentException e) {
-      throw structural(key, bad + "not a letter-digit-hyphen name");
-    }
-    String host = ascii.endsWith(".") ? ascii.substring(0, ascii.length() - 1) : ascii;
-    if (host.isEmpty() || host.length() > 253) {
-      throw structural(key, bad + "empty or longer than 253 characters");
-    }
-    boolean allNumeric = true;
-    for (String label : host.split("\\.", -1)) {
-      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
-          || !label.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
-        throw structural(key, bad + "each label must be 1 to 63 letters, digits or inner hyphens");
-      }
-      allNumeric &= label.chars().allMatch(Character::isDigit);
-    }
-    if (allNumeric) {
-      throw structural(key, bad + "all numeric, but not an IP address");
+      throw structural(key, bad + e.getMessage());
     }
     try {
       DnsEngine.parseName(host);

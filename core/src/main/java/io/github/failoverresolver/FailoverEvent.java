@@ -116,4 +116,17 @@ public sealed interface FailoverEvent {
    */
   record CutoverReauthenticated(Instant at, String service, String fromEndpoint, String toEndpoint)
       implements FailoverEvent {}
+
+  /**
+   * The SRV record set {@code srvName} of a service changed the endpoints it stands for: {@code added} are
+   * checked before they serve; {@code removed} stopped at once or, while still serving with no replacement
+   * ready, after the replacements had their first verdicts (make before break). Names are {@code host:port}.
+   */
+  record SrvTargetsChanged(Instant at, String service, String srvName, List<String> added, List<String> removed)
+      implements FailoverEvent {
+    public SrvTargetsChanged {
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+    }
+  }
 }

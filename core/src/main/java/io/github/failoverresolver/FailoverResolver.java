@@ -273,7 +273,8 @@ public final class FailoverResolver implements AutoCloseable {
       case DNS -> dns.settings().get(setting);
       case RESOLVER -> resolverSettings.get(setting);
       case SERVICE -> engine.config(service).get(setting);
-      case ENDPOINT -> engine.config(service).endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst()
+      case ENDPOINT -> engine.endpointConfig(service, endpoint).or(() -> engine.config(service).endpoints().stream()
+              .filter(e -> e.name().equals(endpoint)).findFirst())
           .orElseThrow(() -> new IllegalArgumentException("service '" + service + "' has no endpoint '" + endpoint
               + "'"))
           .get(setting);

@@ -53,12 +53,29 @@ public final class ServiceBuilder {
     return this;
   }
 
+  /**
+   * The endpoint spec of an SRV record set, for {@link #tier}: {@code tier(0, srv("_https._tcp.payments.example.com"),
+   * e -> e.check(...))} makes each target of the name's SRV records (RFC 2782) an endpoint of that tier, with
+   * the port from its record, its host name for DNS and TLS, and the checks, credential and settings given
+   * here. Targets are ordered by priority, and within one priority by a weighted draw (each target comes first
+   * in proportion to its weight, across processes) that stays put while the set changes. The set is followed
+   * as its TTL asks: a new target is checked before it serves; a target no longer named keeps serving until the
+   * others have their first verdicts (make before break). In a configuration file: {@code [endpoint SERVICE
+   * srv:NAME]}.
+   */
+  public static String srv(String name) {
+    return Configs.SRV_PREFIX + Objects.requireNonNull(name, "name");
+  }
+
   /** Adds an endpoint {@code host:port} to a tier (0 is the primary) with default settings. */
   public ServiceBuilder tier(int tier, String hostAndPort) {
     return tier(tier, hostAndPort, e -> { });
   }
 
-  /** Adds an endpoint {@code host:port} to a tier (0 is the primary), configured by {@code endpoint}. */
+  /**
+   * Adds an endpoint {@code host:port} (or an SRV record set, {@link #srv}) to a tier (0 is the primary),
+   * configured by {@code endpoint}.
+   */
   public ServiceBuilder tier(int tier, String hostAndPort, Consumer<EndpointBuilder> endpoint) {
     EndpointBuilder b = new EndpointBuilder();
     Objects.requireNonNull(endpoint, "endpoint").accept(b);

@@ -32,6 +32,21 @@ class FailoverResolverConfigTest {
   }
 
   @Test
+  void badSrvNamesAreNamed() {
+    assertEquals("service[pay].tier[0].endpoint[srv:_https._tcp.-pay.test]: '_https._tcp.-pay.test' is not a valid SRV"
+        + " name: each label must be 1 to 63 letters, digits or inner hyphens (optionally after one leading '_')",
+        error(b -> b.service("pay", s -> s.tier(0, ServiceBuilder.srv("_https._tcp.-pay.test")))));
+    assertEquals("service[pay].tier[0].endpoint[srv:_https._tcp..pay.test]: '_https._tcp..pay.test' is not a valid SRV"
+        + " name: not a letter-digit-hyphen name",
+        error(b -> b.service("pay", s -> s.tier(0, ServiceBuilder.srv("_https._tcp..pay.test")))));
+    assertEquals("service[pay].tier[0].endpoint[srv:]: '' is not a valid SRV name: empty or longer than 253 characters",
+        error(b -> b.service("pay", s -> s.tier(0, ServiceBuilder.srv("")))));
+    assertEquals("service[pay].tier[1].endpoint[SRV:_https._tcp.pay.test]: endpoint configured twice in service 'pay'",
+        error(b -> b.service("pay", s -> s.tier(0, ServiceBuilder.srv("_https._tcp.pay.test"))
+            .tier(1, "SRV:_https._tcp.pay.test"))));
+  }
+
+  @Test
   void badCheckSettingsAreNamed() {
     assertEquals("service[pay].tier[0].endpoint[pay.test:443].interval=PT0S: must be a positive duration",
         error(b -> b.service("pay", s -> s.tier(0, "pay.test:443", e -> e.interval(Duration.ZERO)))));

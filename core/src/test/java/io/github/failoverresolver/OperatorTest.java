@@ -183,5 +183,24 @@ class OperatorTest {
         assertEquals(Duration.ofMinutes(10), r.dns().settings().maxStale());
       }
     }
+
+    @Test
+    void aFileNamesAnSrvEndpointBySrvColon() throws Exception {
+      LoopbackHttpServer primary = f.closeLater(LoopbackHttpServer.http("primary"));
+      f.dns.a("one.pay.test", 300, "127.0.0.1").srv("_http._tcp.pay.test", 300, 0, 1, primary.port(), "one.pay.test");
+      try (FailoverResolver r = ResolverConfig.parse("srv.conf", List.of(
+          "[dns]",
+          "provider.local = " + f.dns.hostAndPort(),
+          "[endpoint pay srv:_http._tcp.pay.test]",
+          "tier = 0",
+          "check = http /ready")).build()) {
+        FailoverResolverThreadsTest.awaitSelected(r, "pay", "one.pay.test:" + primary.port());
+      }
+      RuntimeException bad = assertThrows(RuntimeException.class, () -> ResolverConfig.parse("srv.conf", List.of(
+          "[endpoint pay srv:_http._tcp.-pay.test]", "tier = 0")).build());
+      assertEquals("srv.conf:1: [endpoint pay srv:_http._tcp.-pay.test]: service[pay].tier[0].endpoint["
+          + "srv:_http._tcp.-pay.test]: '_http._tcp.-pay.test' is not a valid SRV name: each label must be 1 to 63"
+          + " letters, digits or inner hyphens (optionally after one leading '_')", bad.getMessage());
+    }
   }
 }

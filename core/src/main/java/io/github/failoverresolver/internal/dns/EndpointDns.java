@@ -3,6 +3,7 @@ package io.github.failoverresolver.internal.dns;
 import io.github.failoverresolver.DnsAnswer;
 import io.github.failoverresolver.DnsLookupException;
 import io.github.failoverresolver.RecordType;
+import io.github.failoverresolver.SrvRecord;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,14 +37,21 @@ public final class EndpointDns {
   /** One host name: one timer and one lookup, whatever the number of endpoints that share it. */
   private static final class Name {
     final String host;
+    /** An SRV owner name: its SRV records are looked up instead of its addresses. */
+    final boolean srv;
     final java.util.List<Slot> slots = new ArrayList<>();
     final java.util.Map<Slot, Consumer<Answer>> consumers = new java.util.LinkedHashMap<>();
     ScheduledFuture<?> next;
     boolean inFlight;
     Answer last;
 
-    Name(String host) {
+    Name(String host, boolean srv) {
       this.host = host;
+      this.srv = srv;
+    }
+
+    String key() {
+      return srv ? "SRV " + host : host;
     }
   }
 
@@ -58,11 +66,13 @@ public final class EndpointDns {
    * @param failed some lookup failed (no provider answered)
    * @param note what DNS said, for people
    * @param servedTtl the largest TTL the servers gave the name's address records, if any were found
+   * @param srv an SRV owner name's records, as the server gave them (empty for address lookups)
    */
   public record Answer(List<InetAddress> addresses, Optional<String> provider, boolean stale, long freshUntil,
-      boolean failed, String note, Optional<java.time.Duration> servedTtl) {
+      boolean failed, String note, Optional<java.time.Duration> servedTtl, List<SrvRecord> srv) {
     public Answer {
       addresses = List.copyOf(addresses);
+      srv = List.copyOf(srv);
     }
   }
 
@@ -85,7 +95,16 @@ public final class EndpointDns {
    * with the last one, when another endpoint already watches the name).
    */
   public void start(Slot slot, String host, Consumer<Answer> onAnswer) {
-    Name name = names.computeIfAbsent(host, Name::new);
+    start(slot, new Name(host, false), onAnswer);
+  }
+
+  /** Keeps the SRV records of {@code owner} looked up, as {@link #start} keeps a host's addresses. */
+  public void startSrv(Slot slot, String owner, Consumer<Answer> onAnswer) {
+    start(slot, new Name(owner, true), onAnswer);
+  }
+
+  private void start(Slot slot, Name fresh, Consumer<Answer> onAnswer) {
+    Name name = names.computeIfAbsent(fresh.key(), k -> fresh);
     slot.name = name;
     name.consumers.put(slot, onAnswer);
     if (name.last != null) {
@@ -103,7 +122,7 @@ public final class EndpointDns {
         if (name.next != null) {
           name.next.cancel(false);
         }
-        names.remove(name.host);
+        names.remove(name.key());
       }
     }
   }
@@ -115,7 +134,7 @@ public final class EndpointDns {
       io.execute(() -> {
         Answer a;
         try {
-          a = lookup(name.host);
+          a = name.srv ? lookupSrv(name.host) : lookup(name.host);
         } catch (IllegalStateException closed) {
           return; // the resolver closed while this lookup waited: nothing to report, nobody to tell
         }
@@ -182,6 +201,21 @@ public final class EndpointDns {
         notes.add(e.getMessage());
       }
     }
-    return new Answer(found, provider, stale, expiresAt, failed, String.join("; ", notes), Optional.ofNullable(served));
+    return new Answer(found, provider, stale, expiresAt, failed, String.join("; ", notes), Optional.ofNullable(served),
+        List.of());
+  }
+
+  private Answer lookupSrv(String owner) {
+    try {
+      DnsAnswer a = dns.lookup(owner, RecordType.SRV);
+      boolean found = !a.srv().isEmpty();
+      return new Answer(List.of(), found ? Optional.of(a.source()) : Optional.empty(), a.stale(),
+          found ? a.expiresAt().toEpochMilli() : Long.MAX_VALUE, false,
+          "SRV " + (found ? "from " + a.source() + (a.stale() ? " (STALE)" : "") : a.status().toString()),
+          found ? Optional.of(a.servedTtl()) : Optional.empty(), a.srv());
+    } catch (DnsLookupException e) {
+      return new Answer(List.of(), Optional.empty(), false, Long.MAX_VALUE, true, e.getMessage(), Optional.empty(),
+          List.of());
+    }
   }
 }

@@ -47,4 +47,36 @@ public final class SrvOrder {
     }
     return out;
   }
+
+  /**
+   * A weighted order that stays put while the record set changes: by priority, and within one by a key drawn
+   * once per record from {@code seed} and the record's target and port (Efraimidis-Spirakis: {@code ln(u) / weight},
+   * largest first), so that each record comes first with probability weight over the priority's total weight
+   * across processes (seeds), while within one process adding or removing a record never reorders the others
+   * (traffic never moves between endpoints that are still there). Zero-weight records come after the others.
+   */
+  public static List<SrvRecord> stable(List<SrvRecord> records, long seed) {
+    List<SrvRecord> out = new ArrayList<>(records);
+    out.sort(java.util.Comparator.comparingInt(SrvRecord::priority)
+        .thenComparing(java.util.Comparator.comparingDouble((SrvRecord r) -> key(r, seed)).reversed())
+        .thenComparing(SrvRecord::target).thenComparingInt(SrvRecord::port));
+    return out;
+  }
+
+  /** The record's draw: {@code ln(u) / weight} for a uniform {@code u} in (0, 1) fixed by seed, target and port. */
+  static double key(SrvRecord r, long seed) {
+    long h = seed ^ 0x9E3779B97F4A7C15L * (r.target().toLowerCase(java.util.Locale.ROOT).hashCode() * 31L + r.port());
+    h = mix(h);
+    double u = ((h >>> 11) + 1) * 0x1.0p-53; // (0, 1]
+    u = Math.min(u, 1 - 0x1.0p-53);
+    double ln = Math.log(u); // < 0
+    return r.weight() == 0 ? Double.NEGATIVE_INFINITY : ln / r.weight();
+  }
+
+  /** SplitMix64's finalizer: every input bit moves every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
 }

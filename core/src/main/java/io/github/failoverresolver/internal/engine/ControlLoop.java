@@ -54,7 +54,9 @@ public final class ControlLoop {
   private final Map<String, ServiceState> services;
   /** The services in configured order (snapshots, start-up). */
   private final List<ServiceState> order;
-  private final Map<String, List<ServiceState>> byHost;
+  /** The services with an endpoint of each host name; changed on the loop only (SRV targets), read by any thread. */
+  private final Map<String, List<ServiceState>> byHost = new java.util.concurrent.ConcurrentHashMap<>();
+  private final SrvEndpoints srv;
   private final AddressIndex index = new AddressIndex();
   private volatile boolean closed;
 
@@ -72,25 +74,47 @@ public final class ControlLoop {
     this.events = events;
     this.narrator = new Narrator(events, clock);
     this.startupCheckRate = startupCheckRate;
+    this.inputs = new Inputs(this, clock, narrator, new CheckScheduler(timers, checks, control, random, clock),
+        new TrustRounds(timers, trust, control, clock), new EndpointDns(dns, timers, dnsLookups, control, dnsRefresh, clock),
+        index, random);
+    this.srv = new SrvEndpoints(this, inputs, clock, events);
     Map<String, ServiceState> s = new LinkedHashMap<>();
-    Map<String, Set<ServiceState>> hosts = new HashMap<>();
     for (ServiceConfig c : configs) {
       ServiceState state = new ServiceState(c);
       for (EndpointConfig e : c.endpoints()) {
-        state.endpoints.add(new EndpointState(e, state));
-        hosts.computeIfAbsent(e.host(), h -> new LinkedHashSet<>()).add(state);
+        EndpointState ep = new EndpointState(e, state);
+        state.configured.add(e.srvTemplate() ? new SrvEndpoints.Group(state, ep, random.nextLong()) : ep);
       }
+      state.layout();
+      rehost(state, Set.of());
       s.put(c.name(), state);
     }
     // HashMap (hash spreading, chained buckets), not Map.copyOf: names like svc-123 cluster under linear probing
     this.services = new HashMap<>(s); // never changed after construction
     this.order = List.copyOf(s.values());
-    Map<String, List<ServiceState>> byHostName = new HashMap<>();
-    hosts.forEach((h, set) -> byHostName.put(h, List.copyOf(set)));
-    this.byHost = java.util.Collections.unmodifiableMap(byHostName);
-    this.inputs = new Inputs(this, clock, narrator, new CheckScheduler(timers, checks, control, random, clock),
-        new TrustRounds(timers, trust, control, clock), new EndpointDns(dns, timers, dnsLookups, control, dnsRefresh, clock),
-        index, random);
+  }
+
+  /** Brings the host index up to date with {@code s}'s endpoints, which had the hosts {@code before}. */
+  void rehost(ServiceState s, Set<String> before) {
+    Set<String> now = s.hosts();
+    for (String h : before) {
+      if (!now.contains(h)) {
+        byHost.computeIfPresent(h, (k, list) -> {
+          List<ServiceState> rest = new ArrayList<>(list);
+          rest.remove(s);
+          return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+      }
+    }
+    for (String h : now) {
+      if (!before.contains(h)) {
+        byHost.merge(h, List.of(s), (list, one) -> {
+          List<ServiceState> more = new ArrayList<>(list);
+          more.add(s);
+          return List.copyOf(more);
+        });
+      }
+    }
   }
 
   /** Starts resolving and checking every endpoint. */
@@ -104,7 +128,13 @@ public final class ControlLoop {
       inputs.startupSpread(endpoints <= startupCheckRate ? 0
           : Math.min(shortestInterval, endpoints * 1000 / startupCheckRate));
       for (ServiceState s : order) {
-        s.endpoints.forEach(inputs::start);
+        for (Object c : s.configured) {
+          if (c instanceof EndpointState e) {
+            inputs.start(e);
+          } else {
+            srv.start((SrvEndpoints.Group) c);
+          }
+        }
         decide(s);
       }
       inputs.startupSpread(0);
@@ -203,6 +233,11 @@ public final class ControlLoop {
 
   public ServiceConfig config(String service) {
     return service(service).cfg;
+  }
+
+  /** The config of {@code service}'s endpoint named {@code endpoint} (an SRV target included); any thread. */
+  public Optional<EndpointConfig> endpointConfig(String service, String endpoint) {
+    return Optional.ofNullable(service(service).byName.get(endpoint));
   }
 
   // ---- inputs ---------------------------------------------------------------------------------
@@ -364,6 +399,7 @@ public final class ControlLoop {
     }
     long now = clock.millis();
     Retirement.prune(s, now, inputs);
+    srv.prune(s, now);
     Decision d = FailoverPolicy.decide(s.view(), s.memory, s.policy, now);
     s.memory = d.next();
     s.last = d;
@@ -436,7 +472,13 @@ public final class ControlLoop {
         if (s.decideAgain != null) {
           s.decideAgain.cancel(false);
         }
-        s.endpoints.forEach(inputs::stop);
+        for (Object c : s.configured) {
+          if (c instanceof EndpointState e) {
+            inputs.stop(e);
+          } else {
+            srv.stop((SrvEndpoints.Group) c);
+          }
+        }
         s.subscribers.clear();
       }
     });

@@ -16,10 +16,23 @@ import java.util.Optional;
  * @param literal the address, when the host is an IP literal (no DNS)
  * @param tls the certificate judgement, with the horizons of its settings
  * @param accessCheck a probe that must find access enforced (run with the trust rounds; never sends the credential)
+ * @param srv the SRV owner name this endpoint stands for ({@link #srvTemplate}: {@code name} is {@code srv:NAME}
+ *     and {@code port} 0) or was made from (one of its targets)
  */
 public record EndpointConfig(String name, int tier, String host, int port, Optional<InetAddress> literal,
     Optional<HealthCheck> check, Optional<TlsTrust> tls, Optional<CredentialSource> credential,
-    SettingValues settings, Optional<HealthCheck> accessCheck, Optional<io.github.failoverresolver.SessionLogin> sessionLogin) {
+    SettingValues settings, Optional<HealthCheck> accessCheck, Optional<io.github.failoverresolver.SessionLogin> sessionLogin, Optional<String> srv) {
+
+  /** Whether this stands for an SRV record set: its targets become endpoints at run time. */
+  public boolean srvTemplate() {
+    return srv.isPresent() && port == 0;
+  }
+
+  /** The endpoint an SRV target of this template is: its host and port, the template's checks and settings. */
+  public EndpointConfig srvTarget(String targetHost, int targetPort, Optional<InetAddress> targetLiteral) {
+    return new EndpointConfig(io.github.failoverresolver.internal.HostPort.join(targetHost, targetPort), tier, targetHost,
+        targetPort, targetLiteral, check, tls, credential, settings, accessCheck, sessionLogin, srv);
+  }
 
   /** The value in force of an endpoint setting (the TLS horizons are the trust object's). */
   public <T> T get(Setting<T> setting) {

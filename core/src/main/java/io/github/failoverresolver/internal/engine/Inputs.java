@@ -65,6 +65,10 @@ final class Inputs {
     return checks;
   }
 
+  EndpointDns dns() {
+    return dns;
+  }
+
   void start(EndpointState ep) {
     if (ep.cfg.literal().isPresent()) {
       ep.dns = new ResolverSnapshot.Dns(DnsStatus.IP_LITERAL, Optional.empty(), Optional.empty(), "IP literal");

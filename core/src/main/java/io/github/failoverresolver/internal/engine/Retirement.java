@@ -26,8 +26,12 @@ final class Retirement {
     if (s.last == null) {
       return Set.of();
     }
-    int index = s.endpoints.indexOf(ep);
-    return new HashSet<>(s.last.endpoints().get(index).eligible());
+    for (var v : s.last.endpoints()) { // by name: an SRV change may have laid the endpoints out anew since
+      if (v.endpoint().name().equals(ep.cfg.name())) {
+        return new HashSet<>(v.eligible());
+      }
+    }
+    return Set.of();
   }
 
   /** Removes the retiring addresses of {@code s} that are no longer needed or no longer eligible. */

@@ -16,7 +16,12 @@ import java.util.function.Consumer;
 final class ServiceState {
   final ServiceConfig cfg;
   final PolicySettings policy;
+  /** The endpoints the policy sees, in order: {@link #layout} of {@link #configured}. */
   final List<EndpointState> endpoints = new ArrayList<>();
+  /** Per configured endpoint, in configured order: its state, or the SRV record set that stands for it. */
+  final List<Object> configured = new ArrayList<>();
+  /** Every endpoint's config by name (SRV targets included), for lookups from any thread. */
+  volatile java.util.Map<String, EndpointConfig> byName = java.util.Map.of();
   final List<Consumer<Optional<Target>>> subscribers = new CopyOnWriteArrayList<>();
   volatile RoutingTable table = RoutingTable.EMPTY;
   /** {@code table.first}, for select's single read. */
@@ -36,6 +41,34 @@ final class ServiceState {
   ServiceState(ServiceConfig cfg) {
     this.cfg = cfg;
     this.policy = cfg.policy();
+  }
+
+  /** Lays the endpoints out again (after an SRV record set changed): each SRV set's targets in its place. */
+  void layout() {
+    endpoints.clear();
+    for (Object c : configured) {
+      if (c instanceof EndpointState e) {
+        endpoints.add(e);
+      } else {
+        endpoints.addAll(((SrvEndpoints.Group) c).endpoints());
+      }
+    }
+    java.util.Map<String, EndpointConfig> names = new java.util.HashMap<>();
+    for (EndpointState e : endpoints) {
+      names.put(e.cfg.name(), e.cfg);
+    }
+    byName = names;
+  }
+
+  /** The host names of the endpoints that are not SRV templates (those {@link ControlLoop#resolve} answers for). */
+  java.util.Set<String> hosts() {
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    for (EndpointState e : endpoints) {
+      if (!e.cfg.srvTemplate()) {
+        hosts.add(e.cfg.host());
+      }
+    }
+    return hosts;
   }
 
   ServiceView view() {

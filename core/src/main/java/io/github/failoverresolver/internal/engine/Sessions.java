@@ -36,8 +36,8 @@ public final class Sessions {
   private final Map<String, String[]> pendingCutover = new ConcurrentHashMap<>();
   private final AtomicLong logins = new AtomicLong();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
-  /** The endpoints with a session login, by "service|endpoint" (fixed at build): one hash lookup per request. */
-  private final Map<String, EndpointConfig> sessionEndpoints = new java.util.HashMap<>();
+  /** Whether any endpoint (or SRV template) has a session login: if none, nothing is looked up per request. */
+  private final boolean anySessions;
 
   private record Session(CredentialHandle handle, Optional<Instant> expiresAt) {}
 
@@ -45,13 +45,13 @@ public final class Sessions {
     this.loop = loop;
     this.events = events;
     this.clock = clock;
+    boolean any = false;
     for (String service : loop.serviceNames()) {
       for (EndpointConfig e : loop.config(service).endpoints()) {
-        if (e.sessionLogin().isPresent()) {
-          sessionEndpoints.put(service + "|" + e.name(), e);
-        }
+        any |= e.sessionLogin().isPresent();
       }
     }
+    this.anySessions = any;
   }
 
   /**
@@ -61,14 +61,14 @@ public final class Sessions {
    * @throws IOException when the login failed, or did not finish within the endpoint's limit
    */
   public Optional<CredentialHandle> credential(Target target) throws IOException {
-    if (sessionEndpoints.isEmpty()) {
+    if (!anySessions) {
       return Optional.empty(); // no session endpoint anywhere: nothing to look up per request
     }
-    String key = target.service() + "|" + target.endpoint();
-    EndpointConfig cfg = sessionEndpoints.get(key);
-    if (cfg == null) {
+    EndpointConfig cfg = loop.endpointConfig(target.service(), target.endpoint()).orElse(null); // two hash lookups
+    if (cfg == null || cfg.sessionLogin().isEmpty()) {
       return Optional.empty();
     }
+    String key = target.service() + "|" + target.endpoint();
     // fast path, no lock: the policy still serves the endpoint seen last, and this endpoint's session is ready
     List<Target> targets = loop.targets(target.service());
     CompletableFuture<Session> ready = byEndpoint.get(key);
