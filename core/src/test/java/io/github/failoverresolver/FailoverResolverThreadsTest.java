@@ -49,6 +49,41 @@ class FailoverResolverThreadsTest {
     });
   }
 
+  /** A status page polling snapshot() costs the control loop nothing: it answers while the loop is busy. */
+  @Test
+  void snapshotIsBuiltWithoutTheControlLoop() throws Exception {
+    ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "test-loop");
+      t.setDaemon(true);
+      return t;
+    });
+    CountDownLatch hold = new CountDownLatch(1);
+    try (FailoverResolver r = FailoverResolver.builder()
+        .dns(DnsSettings.builder().provider("none", Upstreams.of("127.0.0.1:9")).build())
+        .controlExecutor(loop)
+        .service("pay", s -> s.tier(0, "127.0.0.1:8080").tier(1, "127.0.0.2:8080"))
+        .build()) {
+      awaitSelected(r, "pay", "127.0.0.1:8080");
+      loop.execute(() -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      // a call through the loop would now wait out its 5 s limit and throw
+      ResolverSnapshot snap = assertTimeoutPreemptively(Duration.ofSeconds(2), r::snapshot);
+      ResolverSnapshot.Service pay = snap.service("pay").orElseThrow();
+      assertEquals(0, pay.activeTier());
+      assertTrue(pay.endpoint("127.0.0.1:8080").orElseThrow().up());
+      assertEquals(2, pay.endpoints().size());
+      hold.countDown();
+    } finally {
+      hold.countDown();
+      loop.shutdownNow();
+    }
+  }
+
   @Test
   void hungCheckStallsNeitherOtherChecksNorSelect() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

@@ -213,6 +213,15 @@ public final class ScaleHarness {
       child.println("revive 0");
       childOut.readLine();
       long reportNs = reportCost(r, all); // last: its success reports would skip probes (passive-first)
+      // snapshot(): built on the caller's thread from published state; its cost, and the loop's CPU meanwhile
+      r.snapshot();
+      long loopCpu0 = cpuByRole().getOrDefault("control", 0L);
+      long sn0 = System.nanoTime();
+      for (int i = 0; i < 10; i++) {
+        r.snapshot();
+      }
+      double snapshotMs = (System.nanoTime() - sn0) / 1e7;
+      double snapshotLoopMs = (cpuByRole().getOrDefault("control", 0L) - loopCpu0) / 1e7;
       StringBuilder roles = new StringBuilder();
       byRole.forEach((role, ns) -> roles.append(roles.length() == 0 ? "" : ",").append(role).append(':')
           .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * (ns - byRole0.getOrDefault(role, 0L)) / wall)));
@@ -223,11 +232,12 @@ public final class ScaleHarness {
               + " steady_cpu_pct=%.1f"
               + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
               + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f alloc_mb_per_s=%.1f dns_queries_per_s=%.1f"
-              + " cpu_pct_by_thread=%s",
+              + " snapshot_ms=%.1f snapshot_loop_cpu_ms=%.2f cpu_pct_by_thread=%s",
           addresses, services, perService, names ? "on" : "off", check, traffic ? "on" : "off", converge, cpuPct,
           processPct, heap / 1e6,
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
-          addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, roles);
+          addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
+          roles);
     }
   }
 

@@ -57,15 +57,16 @@ final class AddressState {
   long previousSuccesses;
   long previousFailures;
   final CheckScheduler.Slot check = new CheckScheduler.Slot();
-  HealthCounters health;
-  Ejection ejection = Ejection.NONE;
+  // volatile: written on the loop, read by snapshots on any thread (immutable values)
+  volatile HealthCounters health;
+  volatile Ejection ejection = Ejection.NONE;
   long passiveFailureAt = Long.MIN_VALUE; // the last failure a client reported (loop only)
   String passiveFailure = "";
-  String detail;
-  long lastChecked = Long.MIN_VALUE;
-  TlsInspector.CertVerdict tls = NOT_INSPECTED;
+  volatile String detail;
+  volatile long lastChecked = Long.MIN_VALUE;
+  volatile TlsInspector.CertVerdict tls = NOT_INSPECTED;
   /** DNS no longer names it: it serves only until its replacements have their first verdict. */
-  boolean retiring;
+  volatile boolean retiring;
 
   AddressState(EndpointState endpoint, InetSocketAddress address, boolean checked) {
     this.endpoint = endpoint;

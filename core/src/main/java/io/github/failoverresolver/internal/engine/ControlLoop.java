@@ -86,6 +86,7 @@ public final class ControlLoop {
         state.configured.add(e.srvTemplate() ? new SrvEndpoints.Group(state, ep, random.nextLong()) : ep);
       }
       state.layout();
+      state.publish(null);
       rehost(state, Set.of());
       s.put(c.name(), state);
     }
@@ -372,8 +373,13 @@ public final class ControlLoop {
     return inputs.checks();
   }
 
+  /**
+   * Built on the caller's thread from what each service's last decision published (no control-loop work, so
+   * a status page polled often costs the loop nothing); per-address details (last check, its detail, TLS) are
+   * read as they are now.
+   */
   public ResolverSnapshot snapshot() {
-    return call(() -> Snapshots.of(order, clock.millis(), inputs.checks()));
+    return Snapshots.of(order, clock.millis(), inputs.checks());
   }
 
   // ---- decide and publish ---------------------------------------------------------------------
@@ -418,6 +424,7 @@ public final class ControlLoop {
     }
     s.ramp = alternative == null ? null : new ServiceState.Ramp(alternative, (int) Math.round(d.rampShare() * 1000));
     s.first = next.first;
+    s.publish(d);
     narrator.transitions(s.cfg.name(), d);
     scheduleAgain(s, d);
     if (next.generation != old.generation || (next.first == null) != (old.first == null)) {

@@ -21,18 +21,19 @@ final class EndpointState {
   final LinkedHashMap<InetSocketAddress, AddressState> addresses = new LinkedHashMap<>();
   final EndpointDns.Slot dnsSlot = new EndpointDns.Slot();
   final TrustRounds.Slot trustSlot = new TrustRounds.Slot();
-  boolean drained;
-  boolean drilled;
-  ResolverSnapshot.Dns dns = new ResolverSnapshot.Dns(ResolverSnapshot.DnsStatus.NOT_RESOLVED, Optional.empty(),
+  // volatile: written on the loop, read by snapshots on any thread (immutable values)
+  volatile boolean drained;
+  volatile boolean drilled;
+  volatile ResolverSnapshot.Dns dns = new ResolverSnapshot.Dns(ResolverSnapshot.DnsStatus.NOT_RESOLVED, Optional.empty(),
       Optional.empty(), "not resolved yet");
   long keepUntil;
-  Verdict credential = Verdict.unknown("not loaded yet");
+  volatile Verdict credential = Verdict.unknown("not loaded yet");
   /** Written on the loop, read by any thread ({@link ControlLoop#endpointAt}). */
   volatile Optional<CredentialHandle> handle = Optional.empty();
   Optional<String> fingerprint = Optional.empty();
-  boolean shared;
+  volatile boolean shared;
   /** Why the endpoint's access check found access not enforced (empty: enforced, or not checked). */
-  Optional<String> openAccess = Optional.empty();
+  volatile Optional<String> openAccess = Optional.empty();
 
   EndpointState(EndpointConfig cfg, ServiceState service) {
     this.cfg = cfg;

@@ -32,6 +32,25 @@ final class ServiceState {
   /** A slow start's split: {@code alternative} gets the requests a draw of 0..999 puts at or above {@code share}. */
   record Ramp(Target alternative, int share) {}
   PolicyMemory memory = PolicyMemory.initial();
+
+  /**
+   * What the last decision saw and chose, for {@link Snapshots} on any thread: the endpoints and their addresses
+   * as laid out then, the decision, the memory it left. Written on the loop with each decision.
+   */
+  record Published(EndpointState[] endpoints, AddressState[][] addresses, Decision decision, PolicyMemory memory,
+      String reason, long generation) {}
+
+  volatile Published published;
+
+  /** Publishes the state the decision {@code d} was made on (after {@link #table} is set). On the loop. */
+  void publish(Decision d) {
+    EndpointState[] eps = endpoints.toArray(new EndpointState[0]);
+    AddressState[][] addrs = new AddressState[eps.length][];
+    for (int i = 0; i < eps.length; i++) {
+      addrs[i] = eps[i].addresses.values().toArray(new AddressState[0]);
+    }
+    published = new Published(eps, addrs, d, memory, reason, table.generation);
+  }
   Decision last;
   String reason = "starting";
   ScheduledFuture<?> decideAgain;

@@ -11,22 +11,29 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds the typed snapshot from the services' state and their last decisions. On the control loop only. */
+/**
+ * Builds the typed snapshot from what each service's last decision published ({@link ServiceState.Published}):
+ * any thread, no control-loop work. Fields the loop changes without a decision (a check's detail and time, DNS
+ * notes, credential verdicts) are volatile and read as they are now.
+ */
 final class Snapshots {
   private Snapshots() {}
 
   static ResolverSnapshot of(Collection<ServiceState> services, long now, CheckScheduler checks) {
     List<ResolverSnapshot.Service> out = new ArrayList<>();
     for (ServiceState s : services) {
+      ServiceState.Published p = s.published;
       List<ResolverSnapshot.Endpoint> eps = new ArrayList<>();
-      for (int i = 0; i < s.endpoints.size(); i++) {
-        EndpointState ep = s.endpoints.get(i);
-        EndpointVerdict v = s.last == null ? null : s.last.endpoints().get(i);
+      for (int i = 0; i < p.endpoints().length; i++) {
+        EndpointState ep = p.endpoints()[i];
+        EndpointVerdict v = p.decision() == null ? null : p.decision().endpoints().get(i);
+        java.util.Map<java.net.InetSocketAddress, Optional<String>> why = new java.util.HashMap<>();
+        if (v != null) {
+          v.addresses().forEach(x -> why.put(x.address().address(), x.whyNot().map(Texts::whyNot)));
+        }
         List<ResolverSnapshot.Address> addrs = new ArrayList<>();
-        for (AddressState a : ep.addresses.values()) {
-          Optional<String> whyNot = v == null ? Optional.of("not decided yet") : v.addresses().stream()
-              .filter(x -> x.address().address().equals(a.address)).findFirst()
-              .map(x -> x.whyNot().map(Texts::whyNot)).orElse(Optional.of("not decided yet"));
+        for (AddressState a : p.addresses()[i]) {
+          Optional<String> whyNot = why.getOrDefault(a.address, Optional.of("not decided yet"));
           addrs.add(new ResolverSnapshot.Address(a.address, a.health.health(), whyNot.isEmpty(), whyNot,
               a.ejection.ejected(now) ? Optional.of(Instant.ofEpochMilli(a.ejection.until())) : Optional.empty(),
               a.ejection.ejections(), a.health.consecutiveFail(),
@@ -40,10 +47,10 @@ final class Snapshots {
             ep.cfg.check().map(Object::toString).orElse("none (passive only)"), ep.dns, credential(ep), addrs,
             ep.openAccess));
       }
-      Optional<String> pin = s.memory.pinnedEndpoint().map(e -> "endpoint " + e)
-          .or(() -> s.memory.pinnedTier().map(t -> "tier " + t));
-      out.add(new ResolverSnapshot.Service(s.cfg.name(), s.memory.activeTier(), s.memory.panic(), s.table.generation,
-          s.reason, pin, eps));
+      Optional<String> pin = p.memory().pinnedEndpoint().map(e -> "endpoint " + e)
+          .or(() -> p.memory().pinnedTier().map(t -> "tier " + t));
+      out.add(new ResolverSnapshot.Service(s.cfg.name(), p.memory().activeTier(), p.memory().panic(), p.generation(),
+          p.reason(), pin, eps));
     }
     return new ResolverSnapshot(Instant.ofEpochMilli(now), out, new ResolverSnapshot.Stats(checks.probesStarted(),
         checks.probesSkipped(), checks.probesPerSecond(now)));
