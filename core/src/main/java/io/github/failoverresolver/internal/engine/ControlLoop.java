@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,8 +53,7 @@ public final class ControlLoop {
   private final Map<String, ServiceState> services;
   /** The services in configured order (snapshots, start-up). */
   private final List<ServiceState> order;
-  /** The services with an endpoint of each host name; changed on the loop only (SRV targets), read by any thread. */
-  private final Map<String, List<ServiceState>> byHost = new java.util.concurrent.ConcurrentHashMap<>();
+  private final HostIndex hosts = new HostIndex();
   private final SrvEndpoints srv;
   private final AddressIndex index = new AddressIndex();
   private volatile boolean closed;
@@ -95,27 +93,9 @@ public final class ControlLoop {
     this.order = List.copyOf(s.values());
   }
 
-  /** Brings the host index up to date with {@code s}'s endpoints, which had the hosts {@code before}. */
+  /** Brings the host index up to date with {@code s}'s endpoints, which had the hosts {@code before}. On the loop. */
   void rehost(ServiceState s, Set<String> before) {
-    Set<String> now = s.hosts();
-    for (String h : before) {
-      if (!now.contains(h)) {
-        byHost.computeIfPresent(h, (k, list) -> {
-          List<ServiceState> rest = new ArrayList<>(list);
-          rest.remove(s);
-          return rest.isEmpty() ? null : List.copyOf(rest);
-        });
-      }
-    }
-    for (String h : now) {
-      if (!before.contains(h)) {
-        byHost.merge(h, List.of(s), (list, one) -> {
-          List<ServiceState> more = new ArrayList<>(list);
-          more.add(s);
-          return List.copyOf(more);
-        });
-      }
-    }
+    hosts.update(s, before);
   }
 
   /** Starts resolving and checking every endpoint. */
@@ -186,36 +166,7 @@ public final class ControlLoop {
 
   /** The addresses of the endpoint(s) named {@code host}, from the same tables as {@code select}; empty for other hosts. */
   public Optional<List<InetAddress>> resolve(String host) throws UnknownHostException {
-    String key = host;
-    List<ServiceState> owners = byHost.get(key);
-    if (owners == null) {
-      key = (host.endsWith(".") ? host.substring(0, host.length() - 1) : host).toLowerCase(Locale.ROOT);
-      owners = byHost.get(key);
-      if (owners == null) {
-        return Optional.empty();
-      }
-    }
-    if (owners.size() == 1) {
-      RoutingTable.HostAddresses h = owners.get(0).table.hosts.get(key);
-      if (h == null || h.addresses().isEmpty()) {
-        throw new UnknownHostException(host + ": no eligible address: "
-            + (h == null ? RoutingTable.EMPTY.reasons.get(0) : h.whyNot()));
-      }
-      return h.present();
-    }
-    Set<InetAddress> merged = new LinkedHashSet<>();
-    List<String> why = new ArrayList<>();
-    for (ServiceState s : owners) {
-      RoutingTable.HostAddresses h = s.table.hosts.get(key);
-      if (h != null) {
-        merged.addAll(h.addresses());
-        why.add(h.whyNot());
-      }
-    }
-    if (merged.isEmpty()) {
-      throw new UnknownHostException(host + ": no eligible address: " + String.join("; ", why));
-    }
-    return Optional.of(List.copyOf(merged));
+    return hosts.resolve(host);
   }
 
   ServiceState service(String name) {
@@ -321,9 +272,10 @@ public final class ControlLoop {
   public void pinTier(String service, Optional<Integer> tier) {
     ServiceState s = service(service);
     tier.ifPresent(t -> {
-      if (s.endpoints.stream().noneMatch(e -> e.cfg.tier() == t)) {
+      // the configured endpoints (SRV templates keep their tier): endpoints may change on the loop meanwhile
+      if (s.cfg.endpoints().stream().noneMatch(e -> e.tier() == t)) {
         throw new IllegalArgumentException("service '" + service + "' has no tier " + t + "; tiers: "
-            + s.endpoints.stream().map(e -> e.cfg.tier()).distinct().toList());
+            + s.cfg.endpoints().stream().map(e -> e.tier()).distinct().toList());
       }
     });
     remember(s, m -> m.pinTier(tier));
@@ -331,20 +283,20 @@ public final class ControlLoop {
 
   public void pinEndpoint(String service, String endpoint) {
     ServiceState s = service(service);
-    s.endpoint(endpoint);
+    s.endpointNamed(endpoint);
     remember(s, m -> m.pinEndpoint(Optional.of(endpoint)));
   }
 
   public void drain(String service, String endpoint, boolean drained) {
     ServiceState s = service(service);
-    EndpointState ep = s.endpoint(endpoint);
-    operator(s, () -> ep.drained = drained);
+    s.endpointNamed(endpoint);
+    operator(s, () -> s.endpoints.stream().filter(e -> e.cfg.name().equals(endpoint)).forEach(e -> e.drained = drained));
   }
 
   /** Takes the primary tier of {@code service} out (a live drill) or puts it back. */
   public void drillOut(String service, boolean out) {
     ServiceState s = service(service);
-    int primary = s.endpoints.get(0).cfg.tier();
+    int primary = s.cfg.endpoints().get(0).tier();
     operator(s, () -> s.endpoints.stream().filter(e -> e.cfg.tier() == primary).forEach(e -> e.drilled = out));
   }
 

@@ -7,6 +7,7 @@ import io.github.failoverresolver.internal.policy.PolicySettings;
 import io.github.failoverresolver.internal.policy.ServiceView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -94,13 +95,14 @@ final class ServiceState {
     return new ServiceView(cfg.name(), endpoints.stream().map(EndpointState::facts).toList());
   }
 
-  EndpointState endpoint(String name) {
-    for (EndpointState e : endpoints) {
-      if (e.cfg.name().equals(name)) {
-        return e;
-      }
+  /** The config of the endpoint named {@code name} as now laid out (any thread), or an error listing the names. */
+  EndpointConfig endpointNamed(String name) {
+    Map<String, EndpointConfig> now = byName;
+    EndpointConfig c = now.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException("service '" + cfg.name() + "' has no endpoint '" + name + "'; endpoints: "
+          + now.keySet().stream().sorted().toList());
     }
-    throw new IllegalArgumentException("service '" + cfg.name() + "' has no endpoint '" + name + "'; endpoints: "
-        + endpoints.stream().map(e -> e.cfg.name()).toList());
+    return c;
   }
 }
