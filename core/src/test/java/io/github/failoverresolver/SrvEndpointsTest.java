@@ -184,4 +184,21 @@ class SrvEndpointsTest {
     assertEquals(List.of(), f.events(FailoverEvent.Failover.class));
     assertEquals(List.of(), f.events(FailoverEvent.ServiceUnavailable.class));
   }
+
+  /** Hostile or useless records are skipped: ".", names that are not host names, duplicates. */
+  @Test
+  void targetsThatCannotBeEndpointsAreSkipped() throws Exception {
+    servers[0] = f.closeLater(LoopbackHttpServer.start("a", InetAddress.getByName("127.0.0.1"), 0, null));
+    f.dns.a("a.pay.test", 60, "127.0.0.1")
+        .srv(SRV, 60, 10, 10, servers[0].port(), "a.pay.test")
+        .srv(SRV, 60, 10, 10, servers[0].port(), "A.pay.test") // the same target twice
+        .srv(SRV, 60, 10, 10, 443, ".") // RFC 2782: not offered here
+        .srv(SRV, 60, 10, 10, 443, "x_y.pay.test")
+        .srv(SRV, 60, 10, 10, 443, "evil\\010line.pay.test");
+    f.start(r -> r.service("pay", s -> s.tier(0, srv(SRV), e -> e.check(HealthChecks.http("/ready")).jitter(0))),
+        x -> x, pool);
+    await("a serves", () -> tier0().equals(List.of(endpoint(0))));
+    assertEquals(List.of(endpoint(0)), f.resolver.snapshot().service("pay").orElseThrow().endpoints().stream()
+        .map(ResolverSnapshot.Endpoint::name).toList());
+  }
 }

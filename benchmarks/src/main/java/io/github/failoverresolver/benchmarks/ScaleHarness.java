@@ -117,6 +117,7 @@ public final class ScaleHarness {
     FailoverResolver.Builder b = FailoverResolver.builder()
         .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns != null ? dns.hostAndPort() : "127.0.0.1:9"))
             .build())
+        .maxConcurrentChecks(Integer.getInteger("scale.maxConcurrentChecks", 32))
         .listener(e -> {
           counts.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
           if (e instanceof FailoverEvent.Failover f && afterKill.get()) {
