@@ -54,6 +54,10 @@ public final class ControlLoop {
   /** The services in configured order (snapshots, start-up). */
   private final List<ServiceState> order;
   private final HostIndex hosts = new HostIndex();
+  /** Each service's first target while it has one (written on the loop with each decision), for select. */
+  private final Map<String, Target> firsts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** How many services are in a slow start (select then needs the service's ramp); written on the loop only. */
+  private volatile int ramps;
   private final SrvEndpoints srv;
   private final AddressIndex index = new AddressIndex();
   private volatile boolean closed;
@@ -125,6 +129,10 @@ public final class ControlLoop {
   // ---- data plane -----------------------------------------------------------------------------
 
   public Target select(String service) {
+    Target t = firsts.get(service); // one hash lookup, and the target itself: no service object to dereference
+    if (t != null && ramps == 0) {
+      return t;
+    }
     ServiceState s = services.get(service);
     if (s != null) {
       Target first = s.first; // one read: no table to dereference on the hot path
@@ -374,8 +382,18 @@ public final class ControlLoop {
         }
       }
     }
-    s.ramp = alternative == null ? null : new ServiceState.Ramp(alternative, (int) Math.round(d.rampShare() * 1000));
+    ServiceState.Ramp ramp = alternative == null ? null
+        : new ServiceState.Ramp(alternative, (int) Math.round(d.rampShare() * 1000));
+    if ((ramp == null) != (s.ramp == null)) {
+      ramps += ramp == null ? -1 : 1; // before the ramp is visible, so that select never misses one
+    }
+    s.ramp = ramp;
     s.first = next.first;
+    if (next.first == null) {
+      firsts.remove(s.cfg.name());
+    } else if (firsts.get(s.cfg.name()) != next.first) {
+      firsts.put(s.cfg.name(), next.first);
+    }
     s.publish(d);
     narrator.transitions(s.cfg.name(), d);
     scheduleAgain(s, d);
