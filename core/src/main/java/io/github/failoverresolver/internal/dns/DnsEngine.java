@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.failoverresolver.DnsAnswer;
 import io.github.failoverresolver.DnsLookupException;
-import io.github.failoverresolver.DnsProvider;
 import io.github.failoverresolver.DnsSettings;
 import io.github.failoverresolver.DnsStats;
 import io.github.failoverresolver.FailoverEvent;
@@ -16,8 +15,6 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +32,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -79,6 +75,7 @@ public final class DnsEngine {
   private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
   /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
   private final FailureCache<Key> failures = new FailureCache<>();
+  private final SplitBrainProbe splitBrain;
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final Executor executor;
@@ -115,6 +112,7 @@ public final class DnsEngine {
     this.client = new UpstreamClient(settings.providers(), settings.queryTimeout(), settings.providerRetryAfter(),
         clock, sent, settings.dnssecZones());
     this.resolution = new NameResolution(client, settings.maxCnameChain());
+    this.splitBrain = new SplitBrainProbe(client, resolution, events, clock);
     // bounded by estimated bytes; every entry weighs at least budget / entries, so the count is bounded too
     long entries = Math.max(settings.maxEntries(), minimumEntries);
     long budget = Math.max(settings.maxCacheBytes(), minimumEntries * 1_024);
@@ -339,7 +337,7 @@ public final class DnsEngine {
   private Entry fetch(Key key) throws DnsLookupException {
     NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code());
     long now = clock.millis();
-    Duration ttl = clamp(r);
+    Duration ttl = CacheTtl.of(r, settings);
     DnsAnswer answer = new DnsAnswer(key.name().toString(), key.type(), r.status(), r.chain(), r.addresses(),
         r.srv(), r.nameServers(), r.source(), Instant.ofEpochMilli(now), ttl, false,
         Duration.ofSeconds(Math.max(0, r.ttlSeconds())));
@@ -350,49 +348,9 @@ public final class DnsEngine {
       cache.invalidate(key); // a negative answer not to be cached also ends an old positive one
     }
     if (settings.splitBrainNames().contains(key.name().toString().toLowerCase(java.util.Locale.ROOT))) {
-      probeSplitBrain(key);
+      splitBrain.probe(key.name(), key.type());
     }
     return entry;
-  }
-
-  private Duration clamp(NameResolution.Resolved r) {
-    Duration raw = Duration.ofSeconds(Math.max(0, r.ttlSeconds()));
-    if (r.status() != DnsAnswer.Status.NOERROR) {
-      if (r.ttlSeconds() < 0) {
-        return Duration.ZERO; // no SOA: not cached (RFC 2308)
-      }
-      // an SOA TTL or minimum of 0 still gets the floor, so an IPv4-only name is not asked AAAA on every call
-      Duration floor = settings.minTtl().compareTo(settings.maxNegativeTtl()) < 0 ? settings.minTtl()
-          : settings.maxNegativeTtl();
-      Duration atLeast = raw.compareTo(floor) < 0 ? floor : raw;
-      return atLeast.compareTo(settings.maxNegativeTtl()) > 0 ? settings.maxNegativeTtl() : atLeast;
-    }
-    if (raw.compareTo(settings.minTtl()) < 0) {
-      return settings.minTtl();
-    }
-    return raw.compareTo(settings.maxTtl()) > 0 ? settings.maxTtl() : raw;
-  }
-
-  private void probeSplitBrain(Key key) {
-    List<DnsProvider> providers = client.providers();
-    Map<String, List<String>> answers = new LinkedHashMap<>();
-    for (DnsProvider p : providers.subList(0, 2)) {
-      try {
-        NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code(), Optional.of(List.of(p)));
-        List<String> data = new ArrayList<>();
-        r.addresses().forEach(a -> data.add(a.getHostAddress()));
-        r.srv().forEach(s -> data.add(s.toString()));
-        if (r.status() != DnsAnswer.Status.NOERROR) {
-          data.add(r.status().name());
-        }
-        answers.put(p.name(), data.stream().sorted().collect(Collectors.toList()));
-      } catch (DnsLookupException unreachable) {
-        return; // a provider that does not answer is an outage, not a split brain
-      }
-    }
-    if (answers.values().stream().distinct().count() > 1) {
-      events.publish(new FailoverEvent.SplitBrainDetected(clock.instant(), key.name().toString(), key.type(), answers));
-    }
   }
 
   private void refreshInBackground(Key key, Entry e) {
