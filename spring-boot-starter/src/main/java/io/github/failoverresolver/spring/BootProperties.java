@@ -181,7 +181,7 @@ final class BootProperties {
         }
         if (address == null || address.isEmpty() || address.contains(" ")) {
           throw new ConfigException("property '" + at + ".address': " + (address == null ? "missing" : "'" + address
-              + "' is not HOST:PORT") + "; every endpoint needs address = HOST:PORT");
+              + "' is not HOST:PORT") + "; every endpoint needs address = HOST:PORT (or srv:NAME)");
         }
         sections.add(new ResolverConfig.Section("endpoint", service + " " + address, "property '" + at + "'",
             entries));

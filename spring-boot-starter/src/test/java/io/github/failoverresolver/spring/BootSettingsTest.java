@@ -85,8 +85,31 @@ class BootSettingsTest {
         .withPropertyValues("failover.services.pay.endpoints[0].tier=0").run(ctx -> {
           ConfigException cause = rootConfigException(ctx.getStartupFailure());
           assertEquals("property 'failover.services.pay.endpoints[0].address': missing; every endpoint needs"
-              + " address = HOST:PORT", cause.getMessage());
+              + " address = HOST:PORT (or srv:NAME)", cause.getMessage());
         });
+  }
+
+  /** An SRV endpoint is an address of "srv:NAME"; its targets become the tier's endpoints (real loopback DNS). */
+  @Test
+  void anSrvEndpointIsGivenAsSrvColonName() throws Exception {
+    try (io.github.failoverresolver.testing.LoopbackDnsServer dns = io.github.failoverresolver.testing.LoopbackDnsServer
+        .start()) {
+      dns.zone("test", 3600, 30).a("one.pay.test", 300, "127.0.0.1").srv("_http._tcp.pay.test", 300, 0, 1, 8080,
+          "one.pay.test");
+      new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(FailoverAutoConfiguration.class))
+          .withPropertyValues("failover.dns.providers.local.servers=" + dns.hostAndPort(),
+              "failover.services.pay.endpoints[0].address=srv:_http._tcp.pay.test",
+              "failover.services.pay.endpoints[0].tier=0")
+          .run(ctx -> {
+            assertEquals(null, ctx.getStartupFailure());
+            FailoverResolver r = ctx.getBean(FailoverResolver.class);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (r.targets("pay").isEmpty() && System.nanoTime() < deadline) {
+              Thread.sleep(10);
+            }
+            assertEquals("one.pay.test:8080", r.select("pay").endpoint(), "the SRV target, passive only: eligible");
+          });
+    }
   }
 
   @Test
