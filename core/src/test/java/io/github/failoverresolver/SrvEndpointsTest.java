@@ -203,4 +203,21 @@ class SrvEndpointsTest {
     assertEquals(List.of(endpoint(0)), f.resolver.snapshot().service("pay").orElseThrow().endpoints().stream()
         .map(ResolverSnapshot.Endpoint::name).toList());
   }
+
+  /** The SRV set is looked up as its TTL asks: a 300 s TTL makes no upstream query in two virtual minutes. */
+  @Test
+  void theSrvNameIsLookedUpAsItsTtlAsks() throws Exception {
+    servers[0] = f.closeLater(LoopbackHttpServer.start("a", InetAddress.getByName("127.0.0.1"), 0, null));
+    f.dns.a("a.pay.test", 300, "127.0.0.1").srv(SRV, 300, 10, 10, servers[0].port(), "a.pay.test");
+    f.start(r -> r.service("pay", s -> s.tier(0, srv(SRV))), x -> x, pool);
+    await("a serves", () -> tier0().equals(List.of(endpoint(0))));
+    long before = f.dns.queryCount(SRV);
+    assertEquals(1, before, "one query at start");
+    for (int second = 0; second < 120; second++) {
+      f.advanceSeconds(1);
+    }
+    // an absence cannot be awaited: a bounded grace period for any lookup a timer started to reach the server
+    MakeBeforeBreakTest.within(Duration.ofMillis(200), () -> false);
+    assertEquals(before, f.dns.queryCount(SRV), "no upstream SRV query within the TTL");
+  }
 }
