@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * time, collateral failovers). Every loop is bounded; nothing leaves loopback.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.ScaleHarness
- *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60]</pre>
+ *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60] [--pin on]</pre>
+ * {@code --pin on} puts the backends on the last CPU and the resolver on the others (Linux {@code taskset}).
  */
 public final class ScaleHarness {
   static final int PORTS = 100;
@@ -50,6 +51,7 @@ public final class ScaleHarness {
     int steady = 60;
     int perService = 2;
     boolean names = false;
+    boolean pin = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
@@ -58,12 +60,20 @@ public final class ScaleHarness {
         case "--steady" -> steady = Integer.parseInt(args[i + 1]);
         case "--endpoints-per-service" -> perService = Integer.parseInt(args[i + 1]);
         case "--names" -> names = args[i + 1].equals("on");
+        case "--pin" -> pin = args[i + 1].equals("on");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Process child = new ProcessBuilder(Path.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         ScaleBackends.class.getName(), String.valueOf(2 * PORTS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
+      if (pin) {
+        // the backends on the last CPU, this JVM (the resolver) on the others: on a small machine the backends'
+        // CPU otherwise competes with the resolver's threads and inflates what they are charged (Linux taskset)
+        int cpus = Runtime.getRuntime().availableProcessors();
+        taskset(child.pid(), String.valueOf(cpus - 1));
+        taskset(ProcessHandle.current().pid(), cpus == 1 ? "0" : "0-" + (cpus - 2));
+      }
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       PrintStream in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
       int[] ports = Arrays.stream(out.readLine().substring("ports ".length()).split(" "))
@@ -239,6 +249,15 @@ public final class ScaleHarness {
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
           addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
           roles);
+    }
+  }
+
+  /** Pins every thread of {@code pid} to {@code cpus} (bounded: taskset returns at once). */
+  static void taskset(long pid, String cpus) throws Exception {
+    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, String.valueOf(pid))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("taskset -a -p -c " + cpus + " " + pid + " failed");
     }
   }
 

@@ -17,7 +17,8 @@ import java.util.Locale;
  * (10,000 addresses every 5 s: 2,000 a second, in 50 ms ticks of 100) against a listener on 0.0.0.0 reached
  * through 10,000 distinct 127.10.x.y addresses. On loopback the connecting thread also runs the server's half
  * of the handshake in the kernel, so this is the floor any implementation of a "a new TCP connection opens"
- * check pays here. Prints one line per mode and round:
+ * check pays here; the same for an HTTP GET of /ready against the bare exchange (the acceptor answers in its own
+ * thread, not counted). Prints one line per mode and round:
  * {@code mode=bare_socket connects=20000 cpu_us_per_connect=.. pct_of_core_at_2000_per_s=..}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.TcpCheckCostHarness}
@@ -25,6 +26,8 @@ import java.util.Locale;
 public final class TcpCheckCostHarness {
   private static final int N = 20_000;
   private static final int PER_TICK = 100;
+  /** Whether the acceptor answers HTTP (set between modes, read by the acceptor). */
+  private static volatile boolean http;
 
   private TcpCheckCostHarness() {}
 
@@ -33,9 +36,26 @@ public final class TcpCheckCostHarness {
       server.bind(new InetSocketAddress("0.0.0.0", 0), 4096);
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       Thread acceptor = new Thread(() -> {
+        byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nready"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
         try {
           while (true) {
-            server.accept().close();
+            try (java.nio.channels.SocketChannel c = server.accept()) {
+              if (http) { // read the request's head, answer 200, close
+                in.clear();
+                while (c.read(in) > 0) {
+                  int p = in.position();
+                  if (p >= 4 && in.get(p - 4) == '\r' && in.get(p - 3) == '\n' && in.get(p - 2) == '\r'
+                      && in.get(p - 1) == '\n') {
+                    break;
+                  }
+                }
+                c.write(java.nio.ByteBuffer.wrap(ok));
+              }
+            } catch (java.io.IOException reset) {
+              // a check that gave up: the next one
+            }
           }
         } catch (Exception closed) {
           // the harness ends
@@ -49,9 +69,12 @@ public final class TcpCheckCostHarness {
             new byte[] {127, 10, (byte) (k / 250), (byte) (1 + k % 250)}), port);
       }
       HealthCheck tcp = HealthChecks.tcp();
+      HealthCheck get = HealthChecks.http("/ready");
       for (int round = 1; round <= 3; round++) {
-        for (String mode : new String[] {"bare_socket", "bare_socket_rst_close", "library_tcp_check"}) {
-          double us = run(mode, targets, tcp);
+        for (String mode : new String[] {"bare_socket", "bare_socket_rst_close", "library_tcp_check", "bare_http_get",
+            "library_http_check"}) {
+          http = mode.contains("http");
+          double us = run(mode, targets, mode.equals("library_http_check") ? get : tcp);
           System.out.println(String.format(Locale.ROOT,
               "mode=%s round=%d connects=%d cpu_us_per_connect=%.1f pct_of_core_at_2000_per_s=%.1f",
               mode, round, N, us, us * 2000 / 1e4));
@@ -65,7 +88,15 @@ public final class TcpCheckCostHarness {
     long cpu0 = threads.getCurrentThreadCpuTime();
     for (int i = 0; i < N; i++) {
       InetSocketAddress to = targets[i % targets.length];
-      if (mode.startsWith("bare_socket")) {
+      if (mode.equals("bare_http_get")) {
+        try (Socket s = new Socket(Proxy.NO_PROXY)) {
+          s.connect(to, 1000);
+          s.setSoTimeout(1000);
+          s.getOutputStream().write(("GET /ready HTTP/1.1\r\nHost: " + to.getHostString() + ":" + to.getPort()
+              + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getInputStream().readAllBytes();
+        }
+      } else if (mode.startsWith("bare_socket")) {
         try (Socket s = new Socket(Proxy.NO_PROXY)) {
           if (mode.endsWith("rst_close")) {
             s.setSoLinger(true, 0); // close with RST: no FIN exchange, no TIME_WAIT (HAProxy's "nolinger")
