@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,22 +53,7 @@ class MakeBeforeBreakTest {
   /** Moves the record, then calls select in a loop until the new address alone serves; returns the failures. */
   int moveRecordWhileSelecting() throws Exception {
     InetSocketAddress next = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), before.port());
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger failures = new AtomicInteger();
-    AtomicInteger calls = new AtomicInteger();
-    Thread selecting = new Thread(() -> {
-      while (!done.get()) {
-        try {
-          Target t = f.resolver.select("pay");
-          assertEquals(endpoint, t.endpoint(), "the primary serves throughout");
-          calls.incrementAndGet();
-        } catch (NoEligibleTargetException | AssertionError e) {
-          failures.incrementAndGet();
-        }
-      }
-    }, "test-select-loop");
-    selecting.start();
-    try {
+    try (SelectWatch watch = SelectWatch.start(f.resolver, "pay", t -> t.endpoint().equals(endpoint))) {
       f.dns.a("api.test", 1, "127.0.0.2");
       // the record's TTL (1 s) runs out and the endpoint's name is looked up again (every second); the lookup
       // itself is real I/O, so each virtual second waits for it, a bounded while (3 s: checks recur at 5 s)
@@ -84,16 +67,14 @@ class MakeBeforeBreakTest {
         try {
           return f.resolver.select("pay").addresses().equals(List.of(next));
         } catch (NoEligibleTargetException none) {
-          return false; // counted by the select loop
+          return false; // counted by the watch
         }
       });
-    } finally {
-      done.set(true);
-      selecting.join(5_000);
+      watch.close();
+      assertTrue(watch.calls() > 0);
+      assertTrue(after.requests().size() >= 1, "the new address was checked before it served");
+      return watch.violations();
     }
-    assertTrue(after.requests().size() >= 1, "the new address was checked before it served");
-    assertTrue(calls.get() > 0);
-    return failures.get();
   }
 
   /** Polls {@code condition} for at most {@code max} of real time; false if it never held. */

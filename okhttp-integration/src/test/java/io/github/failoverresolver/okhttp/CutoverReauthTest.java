@@ -62,10 +62,7 @@ class CutoverReauthTest {
 
   @AfterEach
   void close() {
-    if (client != null) {
-      client.dispatcher().executorService().shutdownNow();
-      client.connectionPool().evictAll();
-    }
+    OkHttpTests.release(client);
     if (resolver != null) {
       resolver.close();
     }

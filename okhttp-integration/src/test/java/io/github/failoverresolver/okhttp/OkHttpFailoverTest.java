@@ -1,5 +1,6 @@
 package io.github.failoverresolver.okhttp;
 
+import static io.github.failoverresolver.okhttp.OkHttpTests.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,10 +37,7 @@ class OkHttpFailoverTest {
 
   @AfterEach
   void close() throws Exception {
-    if (client != null) {
-      client.dispatcher().executorService().shutdownNow();
-      client.connectionPool().evictAll();
-    }
+    OkHttpTests.release(client);
     f.close();
   }
 
@@ -54,12 +52,6 @@ class OkHttpFailoverTest {
     return client;
   }
 
-  static String get(OkHttpClient c, String url) throws IOException {
-    try (Response r = c.newCall(new Request.Builder().url(url).build()).execute()) {
-      assertEquals(200, r.code(), url);
-      return r.header("X-Served-By");
-    }
-  }
 
   @Nested
   class PrimaryAndBackup {

@@ -26,10 +26,7 @@ class RetryBudgetTest {
 
   @AfterEach
   void close() throws Exception {
-    if (client != null) {
-      client.dispatcher().executorService().shutdownNow();
-      client.connectionPool().evictAll();
-    }
+    OkHttpTests.release(client);
     f.close();
   }
 

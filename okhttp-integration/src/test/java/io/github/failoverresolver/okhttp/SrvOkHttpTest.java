@@ -1,6 +1,7 @@
 package io.github.failoverresolver.okhttp;
 
 import static io.github.failoverresolver.ServiceBuilder.srv;
+import static io.github.failoverresolver.okhttp.OkHttpTests.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.failoverresolver.FailoverEvent;
@@ -9,14 +10,11 @@ import io.github.failoverresolver.ResolverFixture;
 import io.github.failoverresolver.TlsTrust;
 import io.github.failoverresolver.testing.LoopbackHttpServer;
 import io.github.failoverresolver.testing.TestCertificates;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,19 +30,10 @@ class SrvOkHttpTest {
 
   @AfterEach
   void close() throws Exception {
-    if (client != null) {
-      client.dispatcher().executorService().shutdownNow();
-      client.connectionPool().evictAll();
-    }
+    OkHttpTests.release(client);
     f.close();
   }
 
-  static String get(OkHttpClient c, String url) throws IOException {
-    try (Response r = c.newCall(new Request.Builder().url(url).build()).execute()) {
-      assertEquals(200, r.code(), url);
-      return r.header("X-Served-By");
-    }
-  }
 
   @Test
   void requestsGoToTheSrvTargetsUnderTheirOwnNamesAndPortsAndMoveWithinTheTier() throws Exception {
