@@ -59,6 +59,7 @@ public final class ControlLoop {
   /** How many services are in a slow start (select then needs the service's ramp); written on the loop only. */
   private volatile int ramps;
   private final SrvEndpoints srv;
+  private final OutcomeReports reports;
   private final AddressIndex index = new AddressIndex();
   private volatile boolean closed;
 
@@ -80,6 +81,7 @@ public final class ControlLoop {
         new TrustRounds(timers, trust, control, clock), new EndpointDns(dns, timers, dnsLookups, control, dnsRefresh, clock),
         index, random);
     this.srv = new SrvEndpoints(this, inputs, clock, events);
+    this.reports = new OutcomeReports(index, control, inputs, CALL_TIMEOUT_MS);
     Map<String, ServiceState> s = new LinkedHashMap<>();
     for (ServiceConfig c : configs) {
       ServiceState state = new ServiceState(c);
@@ -209,59 +211,7 @@ public final class ControlLoop {
    */
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     target.ifPresent(t -> service(t.service())); // an unknown service fails here
-    if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      // decided on the caller's thread (one hash lookup, two field reads): a success on an address with no
-      // failures counted needs no loop work
-      Object found = index.lookup(address);
-      boolean work = found instanceof AddressState one ? success(target, one)
-          : found != null && success(target, (AddressState[]) found);
-      if (work) {
-        control.execute(() -> apply(target, address, outcome)); // resets the counted failures
-      }
-      return;
-    }
-    if (index.lookup(address) != null) {
-      call(() -> apply(target, address, outcome));
-    }
-  }
-
-  /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
-  private static boolean success(Optional<Target> target, AddressState a) {
-    return matches(target, a) && success(a);
-  }
-
-  private static boolean success(AddressState a) {
-    a.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
-    if (!a.trafficSeen) {
-      a.trafficSeen = true; // its next probe is skipped
-    }
-    if (a.failuresPending) {
-      a.failuresPending = false; // one reset for a burst of successes
-      return true;
-    }
-    return false;
-  }
-
-  private static boolean success(Optional<Target> target, AddressState[] all) {
-    boolean work = false;
-    for (AddressState a : all) {
-      work |= success(target, a);
-    }
-    return work;
-  }
-
-  private static boolean matches(Optional<Target> target, AddressState a) {
-    return target.isEmpty() || (target.get().endpoint().equals(a.endpoint.cfg.name())
-        && target.get().service().equals(a.endpoint.service.cfg.name()));
-  }
-
-  /** On the loop: applies an outcome to the current addresses at {@code address} (the index may have moved). */
-  private void apply(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
-    for (AddressState a : index.get(address)) {
-      if (matches(target, a) && a.endpoint.addresses.get(address) == a) {
-        inputs.outcome(a.endpoint, a, outcome);
-      }
-    }
+    reports.report(target, address, outcome);
   }
 
   public Subscription subscribe(String service, Consumer<Optional<Target>> listener) {

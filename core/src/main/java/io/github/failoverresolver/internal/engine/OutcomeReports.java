@@ -1,0 +1,85 @@
+package io.github.failoverresolver.internal.engine;
+
+import io.github.failoverresolver.Outcome;
+import io.github.failoverresolver.Target;
+import io.github.failoverresolver.internal.SerialExecutor;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * Outcomes the clients report. A success is decided on the caller's thread from the address's published state
+ * (one hash lookup, two field reads): with no failures counted it needs no control-loop work at all, and a burst
+ * of successes after failures makes one reset. A failure is applied on the loop before {@link #report} returns,
+ * so that the very next select avoids an address it ejects. Thread-safe.
+ */
+final class OutcomeReports {
+  private final AddressIndex index;
+  private final SerialExecutor control;
+  private final Inputs inputs;
+  private final long callTimeoutMs;
+
+  OutcomeReports(AddressIndex index, SerialExecutor control, Inputs inputs, long callTimeoutMs) {
+    this.index = index;
+    this.control = control;
+    this.inputs = inputs;
+    this.callTimeoutMs = callTimeoutMs;
+  }
+
+  /** An outcome on {@code address} of the endpoint named in {@code target} (with no target: every endpoint there). */
+  void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    if (outcome.kind() == Outcome.Kind.SUCCESS) {
+      Object found = index.lookup(address);
+      boolean work = found instanceof AddressState one ? success(target, one)
+          : found != null && success(target, (AddressState[]) found);
+      if (work) {
+        control.execute(() -> apply(target, address, outcome)); // resets the counted failures
+      }
+      return;
+    }
+    if (index.lookup(address) != null) {
+      control.call(() -> {
+        apply(target, address, outcome);
+        return null;
+      }, callTimeoutMs);
+    }
+  }
+
+  /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
+  private static boolean success(Optional<Target> target, AddressState a) {
+    return matches(target, a) && success(a);
+  }
+
+  private static boolean success(AddressState a) {
+    a.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
+    if (!a.trafficSeen) {
+      a.trafficSeen = true; // its next probe is skipped
+    }
+    if (a.failuresPending) {
+      a.failuresPending = false; // one reset for a burst of successes
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean success(Optional<Target> target, AddressState[] all) {
+    boolean work = false;
+    for (AddressState a : all) {
+      work |= success(target, a);
+    }
+    return work;
+  }
+
+  private static boolean matches(Optional<Target> target, AddressState a) {
+    return target.isEmpty() || (target.get().endpoint().equals(a.endpoint.cfg.name())
+        && target.get().service().equals(a.endpoint.service.cfg.name()));
+  }
+
+  /** On the loop: applies an outcome to the current addresses at {@code address} (the index may have moved). */
+  private void apply(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    for (AddressState a : index.get(address)) {
+      if (matches(target, a) && a.endpoint.addresses.get(address) == a) {
+        inputs.outcome(a.endpoint, a, outcome);
+      }
+    }
+  }
+}
