@@ -1,5 +1,6 @@
 package io.github.failoverresolver;
 
+import io.github.failoverresolver.internal.health.Cutoff;
 import io.github.failoverresolver.internal.health.HttpProbe;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,7 +20,7 @@ public final class HealthChecks {
       @Override
       public Result check(Context c) throws Exception {
         try (Socket s = new Socket(java.net.Proxy.NO_PROXY)) { // direct: no proxy selector lookup per check
-          s.connect(c.address(), timeoutMillis(c));
+          open(s, c);
           return TCP_OK;
         } catch (java.io.IOException e) {
           return Result.unhealthy("tcp connect to " + describe(c.address()) + " failed: " + e.getMessage());
@@ -115,7 +116,7 @@ public final class HealthChecks {
       HttpProbe.Response r;
       try {
         Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
-        r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c));
+        r = HttpProbe.get(socket, c.host(), c.port(), path, readTimeout(c));
       } catch (java.io.IOException e) {
         return Result.unhealthy((tls ? "https" : "http") + " GET " + path + " at " + describe(c.address())
             + " failed: " + e.getMessage());
@@ -150,7 +151,7 @@ public final class HealthChecks {
           for (String header : new String[] {"", wrong}) {
             // an IOException propagates: not reached, nothing learnt about its access (the health check sees it)
             Socket socket = tls ? handshake(ssl == null ? defaultContext() : ssl, c) : connect(c);
-            HttpProbe.Response r = HttpProbe.get(socket, c.host(), c.port(), path, timeoutMillis(c), header);
+            HttpProbe.Response r = HttpProbe.get(socket, c.host(), c.port(), path, readTimeout(c), header);
             if (r.status() != 401 && r.status() != 403) {
               return Result.unhealthy("accepts unauthenticated requests: GET " + path + " " + (header.isEmpty()
                   ? "without a credential" : "with a wrong credential") + " answered " + r.status()
@@ -179,8 +180,8 @@ public final class HealthChecks {
   private static Socket connect(HealthCheck.Context c) throws java.io.IOException {
     Socket s = new Socket(java.net.Proxy.NO_PROXY); // direct: the address is the one to check
     try {
-      s.connect(c.address(), timeoutMillis(c));
-      s.setSoTimeout(timeoutMillis(c));
+      open(s, c);
+      s.setSoTimeout(readTimeout(c));
       return s;
     } catch (java.io.IOException e) {
       s.close();
@@ -197,13 +198,33 @@ public final class HealthChecks {
       p.setEndpointIdentificationAlgorithm("HTTPS");
       p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(c.host())));
       s.setSSLParameters(p);
-      s.setSoTimeout(timeoutMillis(c));
+      s.setSoTimeout(readTimeout(c));
       s.startHandshake();
       return s;
     } catch (java.io.IOException | IllegalArgumentException e) {
       raw.close();
       throw e instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Connects {@code s} to the context's address: run by the scheduler, a plain blocking connect that the
+   * scheduler's {@link Cutoff} closes at the timeout (one system call, where a timed connect is several);
+   * called directly, a connect bounded by the timeout.
+   */
+  private static void open(Socket s, HealthCheck.Context c) throws java.io.IOException {
+    Cutoff cutoff = Cutoff.current();
+    if (cutoff != null) {
+      cutoff.watch(s);
+      s.connect(c.address());
+    } else {
+      s.connect(c.address(), timeoutMillis(c));
+    }
+  }
+
+  /** The read timeout: none (0) when the scheduler's cutoff bounds the check, else the check's timeout. */
+  static int readTimeout(HealthCheck.Context c) {
+    return Cutoff.current() != null ? 0 : timeoutMillis(c);
   }
 
   private static final HealthCheck.Result TCP_OK = HealthCheck.Result.healthy("tcp connect ok");

@@ -2,6 +2,7 @@ package io.github.failoverresolver.benchmarks;
 
 import io.github.failoverresolver.HealthCheck;
 import io.github.failoverresolver.HealthChecks;
+import io.github.failoverresolver.internal.health.Cutoff;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -18,7 +19,9 @@ import java.util.Locale;
  * through 10,000 distinct 127.10.x.y addresses. On loopback the connecting thread also runs the server's half
  * of the handshake in the kernel, so this is the floor any implementation of a "a new TCP connection opens"
  * check pays here; the same for an HTTP GET of /ready against the bare exchange (the acceptor answers in its own
- * thread, not counted). Prints one line per mode and round:
+ * thread, not counted). Each bare exchange is measured timed (connect and read timeouts: a non-blocking call, a
+ * poll, the call again) and blocking (one call), and the library's checks as the scheduler runs them (blocking,
+ * under a {@link Cutoff}). Prints one line per mode and round:
  * {@code mode=bare_socket connects=20000 cpu_us_per_connect=.. pct_of_core_at_2000_per_s=..}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.TcpCheckCostHarness}
@@ -71,8 +74,8 @@ public final class TcpCheckCostHarness {
       HealthCheck tcp = HealthChecks.tcp();
       HealthCheck get = HealthChecks.http("/ready");
       for (int round = 1; round <= 3; round++) {
-        for (String mode : new String[] {"bare_socket", "bare_socket_rst_close", "library_tcp_check", "bare_http_get",
-            "library_http_check"}) {
+        for (String mode : new String[] {"bare_socket", "bare_blocking_connect", "library_tcp_check", "bare_http_get",
+            "bare_blocking_http_get", "library_http_check"}) {
           http = mode.contains("http");
           double us = run(mode, targets, mode.equals("library_http_check") ? get : tcp);
           System.out.println(String.format(Locale.ROOT,
@@ -88,24 +91,28 @@ public final class TcpCheckCostHarness {
     long cpu0 = threads.getCurrentThreadCpuTime();
     for (int i = 0; i < N; i++) {
       InetSocketAddress to = targets[i % targets.length];
-      if (mode.equals("bare_http_get")) {
+      if (mode.endsWith("http_get")) {
+        boolean blocking = mode.contains("blocking");
         try (Socket s = new Socket(Proxy.NO_PROXY)) {
-          s.connect(to, 1000);
-          s.setSoTimeout(1000);
+          s.connect(to, blocking ? 0 : 1000);
+          s.setSoTimeout(blocking ? 0 : 1000);
           s.getOutputStream().write(("GET /ready HTTP/1.1\r\nHost: " + to.getHostString() + ":" + to.getPort()
               + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           s.getInputStream().readAllBytes();
         }
-      } else if (mode.startsWith("bare_socket")) {
+      } else if (mode.startsWith("bare_")) {
         try (Socket s = new Socket(Proxy.NO_PROXY)) {
-          if (mode.endsWith("rst_close")) {
-            s.setSoLinger(true, 0); // close with RST: no FIN exchange, no TIME_WAIT (HAProxy's "nolinger")
-          }
-          s.connect(to, 1000);
+          s.connect(to, mode.contains("blocking") ? 0 : 1000);
         }
       } else {
-        HealthCheck.Result r = tcp.check(new HealthCheck.Context(to, to.getHostString(), to.getPort(),
-            Duration.ofSeconds(1)));
+        // as the scheduler runs a built-in check: blocking sockets under a cutoff (never reached here)
+        Cutoff.enter(new Cutoff());
+        HealthCheck.Result r;
+        try {
+          r = tcp.check(new HealthCheck.Context(to, to.getHostString(), to.getPort(), Duration.ofSeconds(1)));
+        } finally {
+          Cutoff.enter(null);
+        }
         if (!r.healthy()) {
           throw new IllegalStateException(r.toString());
         }

@@ -24,7 +24,8 @@ import java.util.random.RandomGenerator;
  * timer and one queue for all addresses (wake-ups at most every {@value #COALESCE_MS} ms when busy, exact
  * when few checks are due), and the checks due together handed to the bounded check pool in batches
  * (built-in checks {@value #BATCH} to a task; a user's check alone, since it may hang). A check waits for a
- * thread without being failed for the lack of one; its timeout runs from when it starts; two never run at
+ * thread without being failed for the lack of one; its timeout runs from when it starts (a built-in check
+ * blocks on plain sockets and the tick that sees its time is up closes them: {@link Cutoff}); two never run at
  * once for one address, and one still running at its next turn is hung and counts as failed. An address
  * that carried successful traffic since its last turn skips the probe (passive-first), never more than
  * {@value #MAX_SKIPPED_IN_A_ROW} turns in a row, so that a readiness change (a drain) is still seen.
@@ -74,6 +75,8 @@ public final class CheckScheduler {
     volatile long startedAt = NOT_STARTED;
     /** When the check thread had its result: a slow loop must not turn a quick check into a timeout. */
     volatile long finishedAt = NOT_STARTED;
+    /** The running built-in check's cutoff (written by the check thread before {@code startedAt}). */
+    volatile Cutoff cutoff;
   }
 
   /**
@@ -106,6 +109,7 @@ public final class CheckScheduler {
 
   public void stop(Slot slot) {
     slot.stopped = true;
+    cut(slot); // a check blocked on a socket returns now, not at its timeout
     if (slot.queued) {
       due.remove(slot);
       slot.queued = false;
@@ -201,6 +205,7 @@ public final class CheckScheduler {
       long timeoutMs = s.plan.context().timeout().toMillis();
       if (!s.timedOut && start != NOT_STARTED && s.finishedAt == NOT_STARTED && now >= start + timeoutMs) {
         s.timedOut = true; // its late result is ignored; it stays pending until it returns
+        cut(s); // a built-in check's blocking socket is closed: it returns now
         if (forgivable(s)) {
           s.forgiven = true; // run again as soon as it returns; still running one timeout later: hung, counted
           enqueue(s, now + timeoutMs);
@@ -276,9 +281,17 @@ public final class CheckScheduler {
           Slot s = batch.get(i);
           long token = tokens[i];
           long start = clock.millis();
+          Cutoff cutoff = s.plan.builtIn() ? new Cutoff() : null;
+          s.cutoff = cutoff;
           s.startedAt = start;
           started.increment();
-          HealthCheck.Result r = call(s.plan);
+          Cutoff.enter(cutoff);
+          HealthCheck.Result r;
+          try {
+            r = call(s.plan);
+          } finally {
+            Cutoff.enter(null);
+          }
           long end = clock.millis();
           s.finishedAt = end;
           long timeoutMs = s.plan.context().timeout().toMillis();
@@ -333,6 +346,13 @@ public final class CheckScheduler {
     }
     verdict(s, r.healthy(), r.detail());
     enqueue(s, clock.millis() + delay(s.plan));
+  }
+
+  private static void cut(Slot s) {
+    Cutoff c = s.cutoff;
+    if (c != null) {
+      c.expire();
+    }
   }
 
   private static boolean forgivable(Slot s) {
