@@ -14,12 +14,20 @@ import javax.net.ssl.SSLSocket;
 public final class HealthChecks {
   private HealthChecks() {}
 
-  /** Ready when a TCP connection opens within the timeout. Liveness only: prefer an HTTP readiness check. */
+  /**
+   * Ready when a TCP connection opens within the timeout. Liveness only: prefer an HTTP readiness check. The
+   * connection is closed with a reset (SO_LINGER 0), so that the checking host keeps no TIME_WAIT socket per
+   * check; the server sees "connection reset" after an accept with no data.
+   */
   public static HealthCheck tcp() {
     return new io.github.failoverresolver.internal.health.BoundedCheck() {
       @Override
       public Result check(Context c) throws Exception {
         try (Socket s = new Socket(java.net.Proxy.NO_PROXY)) { // direct: no proxy selector lookup per check
+          // closed with a reset: no data was exchanged, and a graceful close would leave this host a TIME_WAIT
+          // socket for 60 s per check (120,000 of them at 10,000 addresses every 5 s, which made every further
+          // connect dearer: ScaleHarness, 12.9 % of a core against 9.8 % with the reset)
+          s.setSoLinger(true, 0);
           open(s, c);
           return TCP_OK;
         } catch (java.io.IOException e) {

@@ -86,6 +86,23 @@ class CheckCutoffTest {
     }
   }
 
+  /** The TCP check closes with a reset (no TIME_WAIT left on the checking host): the server reads a reset, not EOF. */
+  @Test
+  void theTcpCheckClosesWithAReset() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      InetSocketAddress to = (InetSocketAddress) server.getLocalSocketAddress();
+      HealthCheck.Result result = HealthChecks.tcp().check(new HealthCheck.Context(to, "127.0.0.1", to.getPort(),
+          Duration.ofSeconds(5)));
+      assertTrue(result.healthy(), result.toString());
+      try (java.net.Socket accepted = server.accept()) {
+        accepted.setSoTimeout(5_000);
+        java.io.IOException reset = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+            () -> accepted.getInputStream().read());
+        assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+      }
+    }
+  }
+
   private static boolean inConnect(Thread t) {
     for (StackTraceElement e : t.getStackTrace()) {
       if (e.getMethodName().equals("connect") && e.getClassName().contains("Socket")) {

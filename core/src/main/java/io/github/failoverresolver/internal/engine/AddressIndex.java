@@ -6,15 +6,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every endpoint address by its socket address, so that an outcome report finds its address in one hash
- * lookup on the caller's thread. The value is the {@link AddressState} itself when one endpoint has the
- * address (the common case: no array to dereference on the hot path), an array when several share it.
- * Written by the control loop, read by any thread.
+ * lookup on the caller's thread. The value is the address's {@link AddressState.Reports} itself when one
+ * endpoint has the address (the common case: no array to dereference on the hot path, and only that small
+ * object is read past the map), an array of them when several share it. Written by the control loop, read by
+ * any thread.
  */
 final class AddressIndex {
   private static final AddressState[] NONE = new AddressState[0];
   private final ConcurrentHashMap<InetSocketAddress, Object> byAddress = new ConcurrentHashMap<>();
 
-  /** The {@link AddressState}, an {@code AddressState[]}, or null. */
+  /** The {@link AddressState.Reports}, an {@code AddressState.Reports[]}, or null. */
   Object lookup(InetSocketAddress address) {
     return byAddress.get(address);
   }
@@ -22,30 +23,40 @@ final class AddressIndex {
   /** The endpoint addresses at {@code address} (several endpoints may share one); empty when none. */
   AddressState[] get(InetSocketAddress address) {
     Object found = byAddress.get(address);
-    return found == null ? NONE : found instanceof AddressState one ? new AddressState[] {one} : (AddressState[]) found;
+    if (found == null) {
+      return NONE;
+    }
+    if (found instanceof AddressState.Reports one) {
+      return new AddressState[] {one.state};
+    }
+    return Arrays.stream((AddressState.Reports[]) found).map(r -> r.state).toArray(AddressState[]::new);
   }
 
   void add(AddressState a) {
+    AddressState.Reports r = a.reports;
     byAddress.compute(a.address, (k, old) -> {
       if (old == null) {
-        return a;
+        return r;
       }
-      AddressState[] before = old instanceof AddressState one ? new AddressState[] {one} : (AddressState[]) old;
-      AddressState[] more = Arrays.copyOf(before, before.length + 1);
-      more[before.length] = a;
+      AddressState.Reports[] before = old instanceof AddressState.Reports one ? new AddressState.Reports[] {one}
+          : (AddressState.Reports[]) old;
+      AddressState.Reports[] more = Arrays.copyOf(before, before.length + 1);
+      more[before.length] = r;
       return more;
     });
   }
 
   void remove(AddressState a) {
+    AddressState.Reports r = a.reports;
     byAddress.computeIfPresent(a.address, (k, old) -> {
-      if (old == a) {
+      if (old == r) {
         return null;
       }
-      if (old instanceof AddressState) {
+      if (old instanceof AddressState.Reports) {
         return old;
       }
-      AddressState[] fewer = Arrays.stream((AddressState[]) old).filter(x -> x != a).toArray(AddressState[]::new);
+      AddressState.Reports[] fewer = Arrays.stream((AddressState.Reports[]) old).filter(x -> x != r)
+          .toArray(AddressState.Reports[]::new);
       return fewer.length == 0 ? null : fewer.length == 1 ? fewer[0] : fewer;
     });
   }

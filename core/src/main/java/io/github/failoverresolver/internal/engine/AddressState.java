@@ -18,36 +18,53 @@ final class AddressState {
   final EndpointState endpoint;
   final InetSocketAddress address;
   final String label;
-  /**
-   * It carried successful traffic since its last check round: set by callers of report (written only when
-   * it changes, so a busy address costs its callers a read), taken (read and cleared) by the check round.
-   */
-  volatile boolean trafficSeen;
-  /** Reported failures are counted: a success report then needs the loop to reset them. */
-  volatile boolean failuresPending;
-  /**
-   * Successful outcomes are counted (for outlier detection by rate) once a failure was reported on an address
-   * of this endpoint: until then a success report only reads this object, never writes it.
-   */
-  volatile boolean countSuccesses;
-  /** Successful outcomes counted (callers' threads, atomic add); the loop windows them. */
-  volatile long successes;
-  private static final java.lang.invoke.VarHandle SUCCESSES;
+  /** What clients' reports write about this address (the index's value for its socket address). */
+  final Reports reports = new Reports(this);
 
-  static {
-    try {
-      SUCCESSES = java.lang.invoke.MethodHandles.lookup().findVarHandle(AddressState.class, "successes", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
+  /**
+   * The fields a client's report reads and writes, in an object of their own: the address index maps a
+   * socket address to it, so a success report reads one small object (one cache line) past the map's entry,
+   * not the whole address state (three lines). Callers' threads write it; the loop reads and resets it.
+   */
+  static final class Reports {
+    private static final java.lang.invoke.VarHandle SUCCESSES;
+
+    static {
+      try {
+        SUCCESSES = java.lang.invoke.MethodHandles.lookup().findVarHandle(Reports.class, "successes", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final AddressState state;
+    /**
+     * It carried successful traffic since its last check round: set by callers of report (written only when
+     * it changes, so a busy address costs its callers a read), taken (read and cleared) by the check round.
+     */
+    volatile boolean trafficSeen;
+    /** Reported failures are counted: a success report then needs the loop to reset them. */
+    volatile boolean failuresPending;
+    /**
+     * Successful outcomes are counted (for outlier detection by rate) once a failure was reported on an
+     * address of this endpoint: until then a success report only reads this object, never writes it.
+     */
+    volatile boolean countSuccesses;
+    /** Successful outcomes counted (callers' threads, atomic add); the loop windows them. */
+    volatile long successes;
+
+    Reports(AddressState state) {
+      this.state = state;
+    }
+
+    /** Counts a success when counting is on (callers' threads). */
+    void countSuccess() {
+      if (countSuccesses) {
+        SUCCESSES.getAndAdd(this, 1L);
+      }
     }
   }
 
-  /** Counts a success when counting is on (callers' threads). */
-  void countSuccess() {
-    if (countSuccesses) {
-      SUCCESSES.getAndAdd(this, 1L);
-    }
-  }
   /** Failed outcomes reported, ever (loop only). */
   long failures;
   /** The rate window (loop only): its start, the totals then, and the previous window's counts. */
@@ -78,9 +95,9 @@ final class AddressState {
 
   /** Whether traffic succeeded since the last round; clears the mark. On the loop. */
   boolean takeTraffic() {
-    boolean seen = trafficSeen;
+    boolean seen = reports.trafficSeen;
     if (seen) {
-      trafficSeen = false;
+      reports.trafficSeen = false;
     }
     return seen;
   }
@@ -90,7 +107,7 @@ final class AddressState {
    * last one to two windows at any moment). On the loop.
    */
   io.github.failoverresolver.internal.health.RateOutliers.Counts rateCounts(long now, long windowMs) {
-    long s = successes;
+    long s = reports.successes;
     if (windowStart == Long.MIN_VALUE) {
       windowStart = now; // first look: everything reported so far is this window's
     } else if (now - windowStart >= 2 * windowMs) {

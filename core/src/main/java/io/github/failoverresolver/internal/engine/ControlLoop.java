@@ -160,10 +160,7 @@ public final class ControlLoop {
    */
   public Optional<Target> endpointAt(String service, InetSocketAddress address) {
     ServiceState s = service(service);
-    Object found = index.lookup(address);
-    AddressState[] all = found == null ? new AddressState[0]
-        : found instanceof AddressState one ? new AddressState[] {one} : (AddressState[]) found;
-    for (AddressState a : all) {
+    for (AddressState a : index.get(address)) {
       EndpointState ep = a.endpoint;
       if (ep.service == s) {
         return Optional.of(new Target(s.cfg.name(), ep.cfg.name(), ep.cfg.tier(), ep.cfg.host(), ep.cfg.port(),

@@ -314,7 +314,7 @@ final class Inputs {
   void outcome(EndpointState ep, AddressState a, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
       a.ejection = a.ejection.onSuccess();
-      a.failuresPending = false;
+      a.reports.failuresPending = false;
       return;
     }
     ServiceConfig cfg = ep.service.cfg;
@@ -323,7 +323,7 @@ final class Inputs {
     a.passiveFailure = outcome.cause();
     a.failures++;
     for (AddressState s : ep.addresses.values()) {
-      s.countSuccesses = true; // from now on its successes are counted, for the rates of this endpoint
+      s.reports.countSuccesses = true; // from now on its successes are counted, for the rates of this endpoint
     }
     boolean wasEjected = a.ejection.ejected(now);
     // during a slow start back to its tier an address is on probation: one failure ejects it (a failed failback)
@@ -340,7 +340,7 @@ final class Inputs {
         cause = byRate.get();
       }
     }
-    a.failuresPending = a.ejection.failures() > 0 || a.ejection.connectFailures() > 0;
+    a.reports.failuresPending = a.ejection.failures() > 0 || a.ejection.connectFailures() > 0;
     if (wasEjected || !a.ejection.ejected(now)) {
       return;
     }

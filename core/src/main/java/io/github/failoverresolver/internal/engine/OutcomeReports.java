@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Outcomes the clients report. A success is decided on the caller's thread from the address's published state
- * (one hash lookup, two field reads): with no failures counted it needs no control-loop work at all, and a burst
+ * (one hash lookup, then reads of one small object: {@link AddressState.Reports}): with no failures counted it needs no control-loop work at all, and a burst
  * of successes after failures makes one reset. A failure is applied on the loop before {@link #report} returns,
  * so that the very next select avoids an address it ejects. Thread-safe.
  */
@@ -29,8 +29,8 @@ final class OutcomeReports {
   void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
       Object found = index.lookup(address);
-      boolean work = found instanceof AddressState one ? success(target, one)
-          : found != null && success(target, (AddressState[]) found);
+      boolean work = found instanceof AddressState.Reports one ? success(target, one)
+          : found != null && success(target, (AddressState.Reports[]) found);
       if (work) {
         control.execute(() -> apply(target, address, outcome)); // resets the counted failures
       }
@@ -45,26 +45,26 @@ final class OutcomeReports {
   }
 
   /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
-  private static boolean success(Optional<Target> target, AddressState a) {
-    return matches(target, a) && success(a);
+  private static boolean success(Optional<Target> target, AddressState.Reports r) {
+    return (target.isEmpty() || matches(target, r.state)) && success(r);
   }
 
-  private static boolean success(AddressState a) {
-    a.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
-    if (!a.trafficSeen) {
-      a.trafficSeen = true; // its next probe is skipped
+  private static boolean success(AddressState.Reports r) {
+    r.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
+    if (!r.trafficSeen) {
+      r.trafficSeen = true; // its next probe is skipped
     }
-    if (a.failuresPending) {
-      a.failuresPending = false; // one reset for a burst of successes
+    if (r.failuresPending) {
+      r.failuresPending = false; // one reset for a burst of successes
       return true;
     }
     return false;
   }
 
-  private static boolean success(Optional<Target> target, AddressState[] all) {
+  private static boolean success(Optional<Target> target, AddressState.Reports[] all) {
     boolean work = false;
-    for (AddressState a : all) {
-      work |= success(target, a);
+    for (AddressState.Reports r : all) {
+      work |= success(target, r);
     }
     return work;
   }

@@ -291,6 +291,7 @@ public final class CheckScheduler {
             r = call(s.plan);
           } finally {
             Cutoff.enter(null);
+            s.cutoff = null; // returned: nothing left to cut (and its last socket is not kept, 10,000 of them)
           }
           long end = clock.millis();
           s.finishedAt = end;
