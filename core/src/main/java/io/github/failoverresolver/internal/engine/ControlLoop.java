@@ -110,10 +110,11 @@ public final class ControlLoop {
       long endpoints = order.stream().mapToLong(s -> s.endpoints.size()).sum();
       long shortestInterval = order.stream().flatMap(s -> s.endpoints.stream())
           .mapToLong(e -> e.cfg.interval().toMillis()).min().orElse(0);
-      // a start-up of more endpoints than one second's rate is spread over at most one interval; a smaller
-      // one is not spread at all (the bounded check pool queues it)
-      inputs.startupSpread(endpoints <= startupCheckRate ? 0
-          : Math.min(shortestInterval, endpoints * 1000 / startupCheckRate));
+      long primaries = order.stream().flatMap(s -> s.endpoints.stream()).filter(e -> e.cfg.tier() == 0).count();
+      // a start-up of more endpoints than one second's rate is spread over at most one interval, primaries
+      // first (services reach them sooner); a smaller one is not spread at all (the bounded pool queues it)
+      long spread = endpoints <= startupCheckRate ? 0 : Math.min(shortestInterval, endpoints * 1000 / startupCheckRate);
+      inputs.startupSpread(spread, endpoints == 0 ? 0 : spread * primaries / endpoints);
       for (ServiceState s : order) {
         for (Object c : s.configured) {
           if (c instanceof EndpointState e) {
@@ -124,7 +125,7 @@ public final class ControlLoop {
         }
         decide(s);
       }
-      inputs.startupSpread(0);
+      inputs.startupSpread(0, 0);
     });
   }
 
