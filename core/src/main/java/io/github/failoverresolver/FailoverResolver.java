@@ -38,6 +38,8 @@ import java.util.function.Consumer;
 public final class FailoverResolver implements AutoCloseable {
 
   private final ControlLoop engine;
+  /** The engine's outcome reports, held here: report(address, outcome) is a client's per-response call. */
+  private final io.github.failoverresolver.internal.engine.OutcomeReports reports;
   private final DnsCache dns;
   private final DnsEngine dnsEngine;
   private final EventDispatcher events;
@@ -56,6 +58,7 @@ public final class FailoverResolver implements AutoCloseable {
     this.clock = clock;
     this.timers = timers;
     this.engine = engine;
+    this.reports = engine.reports();
     this.dns = dns;
     this.dnsEngine = dnsEngine;
     this.events = events;
@@ -165,7 +168,7 @@ public final class FailoverResolver implements AutoCloseable {
   public void report(InetSocketAddress address, Outcome outcome) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(outcome, "outcome");
-    engine.report(Optional.empty(), address, outcome);
+    reports.report(address, outcome);
   }
 
   /** The names of the configured services. */

@@ -89,7 +89,7 @@ public final class Setting<T> {
   public static final Setting<Integer> MAX_CONCURRENT_CHECKS = integer(Scope.RESOLVER, "max-concurrent-checks",
       "maxConcurrentChecks", 32, 1, "bounds blocking check threads; more checks wait their turn, never fail for it");
   public static final Setting<Integer> STARTUP_CHECK_RATE = integer(Scope.RESOLVER, "startup-check-rate",
-      "startupCheckRate", 2_000, 1, "first checks per second at build(): more endpoints than this are spread over one interval");
+      "startupCheckRate", 2_000, 1, "first checks per second at build(): more endpoints than this are spread over one interval, primaries first");
 
   // ---- [service NAME] -------------------------------------------------------------------------
   public static final Setting<Integer> MIN_ELIGIBLE = integer(Scope.SERVICE, "min-eligible", "minEligible", 1, 1,

@@ -74,8 +74,8 @@ public final class TcpCheckCostHarness {
       HealthCheck tcp = HealthChecks.tcp();
       HealthCheck get = HealthChecks.http("/ready");
       for (int round = 1; round <= 3; round++) {
-        for (String mode : new String[] {"bare_socket", "bare_blocking_connect", "library_tcp_check", "bare_http_get",
-            "bare_blocking_http_get", "library_http_check"}) {
+        for (String mode : new String[] {"bare_socket", "bare_blocking_connect", "bare_inet_channel_rst", "library_tcp_check",
+            "bare_http_get", "bare_blocking_http_get", "library_http_check"}) {
           http = mode.contains("http");
           double us = run(mode, targets, mode.equals("library_http_check") ? get : tcp);
           System.out.println(String.format(Locale.ROOT,
@@ -99,6 +99,13 @@ public final class TcpCheckCostHarness {
           s.getOutputStream().write(("GET /ready HTTP/1.1\r\nHost: " + to.getHostString() + ":" + to.getPort()
               + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           s.getInputStream().readAllBytes();
+        }
+      } else if (mode.equals("bare_inet_channel_rst")) {
+        // an AF_INET channel (no IPv4-mapped IPv6 socket, no IPV6_V6ONLY option), blocking, closed with a reset
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+            java.net.StandardProtocolFamily.INET)) {
+          c.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+          c.connect(to);
         }
       } else if (mode.startsWith("bare_")) {
         try (Socket s = new Socket(Proxy.NO_PROXY)) {

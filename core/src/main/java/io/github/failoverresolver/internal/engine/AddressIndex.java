@@ -15,6 +15,11 @@ final class AddressIndex {
   private static final AddressState[] NONE = new AddressState[0];
   private final ConcurrentHashMap<InetSocketAddress, Object> byAddress = new ConcurrentHashMap<>();
 
+  /** The map itself, read-only outside this class: for the report path's hot lookup. */
+  ConcurrentHashMap<InetSocketAddress, Object> map() {
+    return byAddress;
+  }
+
   /** The {@link AddressState.Reports}, an {@code AddressState.Reports[]}, or null. */
   Object lookup(InetSocketAddress address) {
     return byAddress.get(address);
@@ -34,7 +39,7 @@ final class AddressIndex {
 
   void add(AddressState a) {
     AddressState.Reports r = a.reports;
-    byAddress.compute(a.address, (k, old) -> {
+    byAddress.compute(compact(a.address), (k, old) -> {
       if (old == null) {
         return r;
       }
@@ -44,6 +49,22 @@ final class AddressIndex {
       more[before.length] = r;
       return more;
     });
+  }
+
+  /**
+   * A copy of an IPv4 socket address made now, beside its map entry: the key objects a lookup compares are
+   * then next to each other in memory, not wherever configuration parsing left them (equal: the same IP and
+   * port).
+   */
+  private static InetSocketAddress compact(InetSocketAddress a) {
+    if (!(a.getAddress() instanceof java.net.Inet4Address v4)) {
+      return a;
+    }
+    try {
+      return new InetSocketAddress(java.net.InetAddress.getByAddress(v4.getAddress()), a.getPort());
+    } catch (java.net.UnknownHostException impossible) {
+      return a; // four bytes are always an address
+    }
   }
 
   void remove(AddressState a) {

@@ -57,11 +57,22 @@ final class AddressState {
       this.state = state;
     }
 
-    /** Counts a success when counting is on (callers' threads). */
-    void countSuccess() {
+    /**
+     * A success report (callers' threads): counts it when counting is on, marks traffic (passive-first: the next
+     * probe is skipped), and says whether counted failures need the loop to reset them (true once for a burst).
+     */
+    boolean success() {
       if (countSuccesses) {
         SUCCESSES.getAndAdd(this, 1L);
       }
+      if (!trafficSeen) {
+        trafficSeen = true;
+      }
+      if (failuresPending) {
+        failuresPending = false;
+        return true;
+      }
+      return false;
     }
   }
 

@@ -207,8 +207,15 @@ public final class ControlLoop {
    * every endpoint that has it). A failure is applied before this returns, so that the very next select
    * avoids an address it ejects; a success is applied asynchronously.
    */
+  /** The clients' outcome reports, for a facade that calls them directly (one object fewer on the hot path). */
+  public OutcomeReports reports() {
+    return reports;
+  }
+
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
-    target.ifPresent(t -> service(t.service())); // an unknown service fails here
+    if (target.isPresent()) {
+      service(target.get().service()); // an unknown service fails here
+    }
     reports.report(target, address, outcome);
   }
 

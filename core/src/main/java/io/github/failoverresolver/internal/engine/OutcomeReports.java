@@ -12,27 +12,48 @@ import java.util.Optional;
  * of successes after failures makes one reset. A failure is applied on the loop before {@link #report} returns,
  * so that the very next select avoids an address it ejects. Thread-safe.
  */
-final class OutcomeReports {
+public final class OutcomeReports {
   private final AddressIndex index;
+  /** The index's map itself: the success path's lookup is one dependent load shorter. */
+  private final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, Object> byAddress;
   private final SerialExecutor control;
   private final Inputs inputs;
   private final long callTimeoutMs;
 
   OutcomeReports(AddressIndex index, SerialExecutor control, Inputs inputs, long callTimeoutMs) {
     this.index = index;
+    this.byAddress = index.map();
     this.control = control;
     this.inputs = inputs;
     this.callTimeoutMs = callTimeoutMs;
   }
 
   /** An outcome on {@code address} of the endpoint named in {@code target} (with no target: every endpoint there). */
+  /** Outcomes without a target (any endpoint at the address): the clients' common call, nothing to validate. */
+  public void report(InetSocketAddress address, Outcome outcome) {
+    report(Optional.empty(), address, outcome);
+  }
+
   void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    // the common case kept small enough to be inlined into the caller: a success on an address that only one
+    // endpoint has, with no target to match
+    if (outcome.kind() == Outcome.Kind.SUCCESS && target.isEmpty()
+        && byAddress.get(address) instanceof AddressState.Reports one) {
+      if (one.success()) {
+        resetLater(target, address, outcome);
+      }
+      return;
+    }
+    reportAny(target, address, outcome);
+  }
+
+  private void reportAny(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
       Object found = index.lookup(address);
       boolean work = found instanceof AddressState.Reports one ? success(target, one)
           : found != null && success(target, (AddressState.Reports[]) found);
       if (work) {
-        control.execute(() -> apply(target, address, outcome)); // resets the counted failures
+        resetLater(target, address, outcome);
       }
       return;
     }
@@ -44,21 +65,14 @@ final class OutcomeReports {
     }
   }
 
-  /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
-  private static boolean success(Optional<Target> target, AddressState.Reports r) {
-    return (target.isEmpty() || matches(target, r.state)) && success(r);
+  /** Counted failures need the loop to reset them; bursts of successes make one reset (coalesced). */
+  private void resetLater(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
+    control.execute(() -> apply(target, address, outcome));
   }
 
-  private static boolean success(AddressState.Reports r) {
-    r.countSuccess(); // for outlier detection by rate, once its endpoint has seen a failure
-    if (!r.trafficSeen) {
-      r.trafficSeen = true; // its next probe is skipped
-    }
-    if (r.failuresPending) {
-      r.failuresPending = false; // one reset for a burst of successes
-      return true;
-    }
-    return false;
+  /** Marks traffic (passive-first); true when counted failures need the loop to reset them (coalesced). */
+  private static boolean success(Optional<Target> target, AddressState.Reports r) {
+    return (target.isEmpty() || matches(target, r.state)) && r.success();
   }
 
   private static boolean success(Optional<Target> target, AddressState.Reports[] all) {
