@@ -97,6 +97,7 @@ public final class HealthChecks {
     private final int maxStatus;
     private final Predicate<String> body;
     private final SSLContext ssl;
+    private final Result[] healthyByStatus = new Result[500]; // statuses 100..599
 
     private Http(boolean tls, String path, int minStatus, int maxStatus, Predicate<String> body, SSLContext ssl) {
       Objects.requireNonNull(path, "path");
@@ -147,7 +148,17 @@ public final class HealthChecks {
       if (!body.test(r.body())) {
         return Result.unhealthy("GET " + path + " answered " + r.status() + " but the body did not match");
       }
-      return Result.healthy("GET " + path + " answered " + r.status());
+      return healthy(r.status());
+    }
+
+    /** The healthy result for a status, made once per check and status: 10,000 addresses keep one, not 10,000. */
+    private Result healthy(int status) {
+      Result cached = healthyByStatus[status - 100];
+      if (cached == null) {
+        cached = Result.healthy("GET " + path + " answered " + status);
+        healthyByStatus[status - 100] = cached; // a benign race: equal values
+      }
+      return cached;
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * A minimal HTTP/1.1 GET over a socket the caller already connected (and, for HTTPS, handshook) to one
  * specific address, so that the request goes exactly there whatever DNS says. Reads the status and up
- * to 64 KiB of body (plain, content-length or chunked). Closes the socket.
+ * to 64 KiB of body (plain, content-length or chunked). Closes the socket, with a reset once the response
+ * is complete (no TIME_WAIT left on either side).
  */
 public final class HttpProbe {
   private static final int MAX_BODY = 64 * 1024;
@@ -63,6 +64,10 @@ public final class HttpProbe {
         }
       }
       byte[] body = chunked ? readChunked(in) : readBody(in, length);
+      // the exchange is complete: close with a reset, so that neither side keeps a TIME_WAIT socket per check
+      // (HAProxy closes its server connections "hard if needed" too); on loopback the server's TIME_WAIT
+      // sockets share the checker's kernel: 100,930 of them during a 10,000-address run made connects dearer
+      socket.setSoLinger(true, 0);
       return new Response(status, new String(body, StandardCharsets.UTF_8));
     }
   }
