@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.AAAARecord;
@@ -99,7 +98,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
   private final Set<Socket> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<Name, Map<Integer, List<Record>>> data = new LinkedHashMap<>();
   private final Map<Name, SOARecord> zones = new LinkedHashMap<>();
-  private final List<Query> log = new CopyOnWriteArrayList<>();
+  /** Appended by the serving threads, O(1) per query (a copy-on-write list made 20,000 queries quadratic). */
+  private final java.util.Queue<Query> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile Fault fault = Fault.NONE;
   private volatile Duration delay = Duration.ZERO;
   private volatile String edeText;

@@ -37,6 +37,12 @@ final class DnsTransport {
   }
 
   private static final int MAX_UDP = 65535;
+  /**
+   * Each thread's receive buffer, reused: a new 64 KiB array per exchange was zeroed and thrown away every
+   * time (JFR of a 10,000-name start-up: 79 of 170 samples of the DNS threads on that line). An answer is
+   * copied out of it before anything else reads it.
+   */
+  private static final ThreadLocal<byte[]> RECEIVE = ThreadLocal.withInitial(() -> new byte[MAX_UDP]);
 
   private DnsTransport() {}
 
@@ -57,7 +63,7 @@ final class DnsTransport {
       socket.connect(server); // only datagrams from this server are delivered
       socket.send(new DatagramPacket(out, out.length));
       observer.sent("udp");
-      byte[] buffer = new byte[MAX_UDP];
+      byte[] buffer = RECEIVE.get();
       while (true) {
         int wait = remainingMillis(deadlineNanos);
         if (wait <= 0) {
