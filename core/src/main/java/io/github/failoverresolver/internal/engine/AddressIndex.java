@@ -15,14 +15,12 @@ final class AddressIndex {
   private static final AddressState[] NONE = new AddressState[0];
   private final ConcurrentHashMap<InetSocketAddress, Object> byAddress = new ConcurrentHashMap<>();
 
-  /** The map itself, read-only outside this class: for the report path's hot lookup. */
+  /**
+   * The map itself, read-only outside this class (a value is an {@link AddressState.Reports}, an
+   * {@code AddressState.Reports[]}): for the report path's hot lookup.
+   */
   ConcurrentHashMap<InetSocketAddress, Object> map() {
     return byAddress;
-  }
-
-  /** The {@link AddressState.Reports}, an {@code AddressState.Reports[]}, or null. */
-  Object lookup(InetSocketAddress address) {
-    return byAddress.get(address);
   }
 
   /** The endpoint addresses at {@code address} (several endpoints may share one); empty when none. */

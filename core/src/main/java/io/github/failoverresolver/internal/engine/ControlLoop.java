@@ -202,16 +202,16 @@ public final class ControlLoop {
 
   // ---- inputs ---------------------------------------------------------------------------------
 
-  /**
-   * Records an outcome on {@code address} of the endpoint named in {@code target} (or, with no target, of
-   * every endpoint that has it). A failure is applied before this returns, so that the very next select
-   * avoids an address it ejects; a success is applied asynchronously.
-   */
   /** The clients' outcome reports, for a facade that calls them directly (one object fewer on the hot path). */
   public OutcomeReports reports() {
     return reports;
   }
 
+  /**
+   * Records an outcome on {@code address} of the endpoint named in {@code target} (or, with no target, of
+   * every endpoint that has it). A failure is applied before this returns, so that the very next select
+   * avoids an address it ejects; a success is applied asynchronously.
+   */
   public void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     if (target.isPresent()) {
       service(target.get().service()); // an unknown service fails here

@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * Outcomes the clients report. A success is decided on the caller's thread from the address's published state
- * (one hash lookup, then reads of one small object: {@link AddressState.Reports}): with no failures counted it needs no control-loop work at all, and a burst
- * of successes after failures makes one reset. A failure is applied on the loop before {@link #report} returns,
- * so that the very next select avoids an address it ejects. Thread-safe.
+ * (one hash lookup, then reads of one small object: {@link AddressState.Reports}): with no failures counted it
+ * needs no control-loop work at all, and a burst of successes after failures makes one reset. A failure is
+ * applied on the loop before {@link #report} returns, so that the very next select avoids an address it ejects.
+ * Thread-safe.
  */
 public final class OutcomeReports {
   private final AddressIndex index;
@@ -28,12 +29,12 @@ public final class OutcomeReports {
     this.callTimeoutMs = callTimeoutMs;
   }
 
-  /** An outcome on {@code address} of the endpoint named in {@code target} (with no target: every endpoint there). */
   /** Outcomes without a target (any endpoint at the address): the clients' common call, nothing to validate. */
   public void report(InetSocketAddress address, Outcome outcome) {
     report(Optional.empty(), address, outcome);
   }
 
+  /** An outcome on {@code address} of the endpoint named in {@code target} (with no target: every endpoint there). */
   void report(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     // the common case kept small enough to be inlined into the caller: a success on an address that only one
     // endpoint has, with no target to match
@@ -49,7 +50,7 @@ public final class OutcomeReports {
 
   private void reportAny(Optional<Target> target, InetSocketAddress address, Outcome outcome) {
     if (outcome.kind() == Outcome.Kind.SUCCESS) {
-      Object found = index.lookup(address);
+      Object found = byAddress.get(address);
       boolean work = found instanceof AddressState.Reports one ? success(target, one)
           : found != null && success(target, (AddressState.Reports[]) found);
       if (work) {
@@ -57,7 +58,7 @@ public final class OutcomeReports {
       }
       return;
     }
-    if (index.lookup(address) != null) {
+    if (byAddress.get(address) != null) {
       control.call(() -> {
         apply(target, address, outcome);
         return null;
