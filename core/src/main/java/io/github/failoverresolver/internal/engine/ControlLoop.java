@@ -7,6 +7,7 @@ import io.github.failoverresolver.Subscription;
 import io.github.failoverresolver.Target;
 import io.github.failoverresolver.internal.EventDispatcher;
 import io.github.failoverresolver.internal.SerialExecutor;
+import io.github.failoverresolver.internal.health.StartupSpread;
 import io.github.failoverresolver.internal.dns.DnsEngine;
 import io.github.failoverresolver.internal.dns.EndpointDns;
 import io.github.failoverresolver.internal.health.CheckScheduler;
@@ -111,10 +112,7 @@ public final class ControlLoop {
       long shortestInterval = order.stream().flatMap(s -> s.endpoints.stream())
           .mapToLong(e -> e.cfg.interval().toMillis()).min().orElse(0);
       long primaries = order.stream().flatMap(s -> s.endpoints.stream()).filter(e -> e.cfg.tier() == 0).count();
-      // a start-up of more endpoints than one second's rate is spread over at most one interval, primaries
-      // first (services reach them sooner); a smaller one is not spread at all (the bounded pool queues it)
-      long spread = endpoints <= startupCheckRate ? 0 : Math.min(shortestInterval, endpoints * 1000 / startupCheckRate);
-      inputs.startupSpread(spread, endpoints == 0 ? 0 : spread * primaries / endpoints);
+      inputs.startupSpread(StartupSpread.of(endpoints, primaries, shortestInterval, startupCheckRate));
       for (ServiceState s : order) {
         for (Object c : s.configured) {
           if (c instanceof EndpointState e) {
@@ -125,7 +123,7 @@ public final class ControlLoop {
         }
         decide(s);
       }
-      inputs.startupSpread(0, 0);
+      inputs.startupSpread(StartupSpread.NONE);
     });
   }
 

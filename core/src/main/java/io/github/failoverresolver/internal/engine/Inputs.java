@@ -41,9 +41,9 @@ final class Inputs {
   private final EndpointDns dns;
   private final AddressIndex index;
   private final java.util.random.RandomGenerator random;
-  /** While starting: first checks are spread over this long (0 afterwards: new addresses are checked at once). */
-  private long startupSpreadMs;
-  private long startupPrimariesMs;
+  /** While starting: when first checks run ({@code NONE} afterwards: new addresses are checked at once). */
+  private io.github.failoverresolver.internal.health.StartupSpread startup =
+      io.github.failoverresolver.internal.health.StartupSpread.NONE;
 
   Inputs(ControlLoop loop, Clock clock, Narrator narrator, CheckScheduler checks, TrustRounds trust, EndpointDns dns,
       AddressIndex index, java.util.random.RandomGenerator random) {
@@ -57,14 +57,9 @@ final class Inputs {
     this.random = random;
   }
 
-  /**
-   * Spreads the first checks of the endpoints started next over {@code ms}, the primaries' (tier 0) over the
-   * first {@code primariesMs} of it and the others' over the rest, so that services reach their primaries
-   * first at the same overall rate; 0 ends the start-up.
-   */
-  void startupSpread(long ms, long primariesMs) {
-    this.startupSpreadMs = ms;
-    this.startupPrimariesMs = Math.max(0, Math.min(ms, primariesMs));
+  /** How the first checks of the endpoints started next are spread; {@code NONE} ends the start-up. */
+  void startupSpread(io.github.failoverresolver.internal.health.StartupSpread spread) {
+    this.startup = spread;
   }
 
   CheckScheduler checks() {
@@ -188,12 +183,7 @@ final class Inputs {
     CheckScheduler.Plan plan = new CheckScheduler.Plan(check, context, ep.cfg.interval(), ep.cfg.jitter(),
         check instanceof io.github.failoverresolver.internal.health.BoundedCheck, passiveFirst ? a::takeTraffic
             : () -> false, ep.cfg.tier() == 0); // a primary's slow first check never starts it as down
-    long first = 0;
-    if (startupSpreadMs > 0) {
-      long from = ep.cfg.tier() == 0 ? 0 : startupPrimariesMs;
-      long until = ep.cfg.tier() == 0 ? startupPrimariesMs : startupSpreadMs;
-      first = from + (until > from ? random.nextLong(until - from) : 0);
-    }
+    long first = startup.firstDelayMs(ep.cfg.tier(), random);
     checks.start(a.check, plan, first, (healthy, detail) -> onCheck(ep, a, healthy, detail));
   }
 
