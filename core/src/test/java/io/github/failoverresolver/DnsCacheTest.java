@@ -167,6 +167,22 @@ class DnsCacheTest {
     }
 
     @Test
+    void usedNameIsRefreshedAtItsRefreshPointWithoutAnotherLookup() throws Exception {
+      f = new DnsFixture();
+      f.primary.a("used.test", 10, "127.0.0.10");
+      f.cache.lookup("used.test", RecordType.A);
+      f.cache.lookup("used.test", RecordType.A); // a hit: used since it was fetched
+      f.advanceSeconds(7);
+      assertEquals(1, f.primary.queryCount("used.test"), "not before the refresh point");
+      f.advanceSeconds(2);
+      assertEquals(2, f.primary.queryCount("used.test"), "refreshed ahead, by 90 % of the TTL");
+      assertEquals(1, f.cache.stats().refreshes());
+      f.advanceSeconds(60);
+      assertEquals(2, f.primary.queryCount("used.test"), "the refreshed answer was not used again: no more");
+      assertFalse(f.cache.lookup("used.test", RecordType.A).stale());
+    }
+
+    @Test
     void unusedNameIsNotRefreshed() throws Exception {
       f = new DnsFixture();
       f.primary.a("cold.test", 10, "127.0.0.10");

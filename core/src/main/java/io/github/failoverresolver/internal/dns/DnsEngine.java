@@ -43,10 +43,53 @@ import org.xbill.DNS.TextParseException;
  */
 public final class DnsEngine {
   private static final Logger log = LoggerFactory.getLogger(DnsEngine.class);
-  /** How often entries in use are checked for refresh-ahead. */
+  /** How often the entries due for refresh-ahead are taken from the agenda. */
   static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
 
-  private record Key(Name name, RecordType type) {}
+  /** A cache key: (name, type), with the name's text made once (it was made anew three times per query). */
+  private static final class Key {
+    private final Name name;
+    private final RecordType type;
+    private String text;
+
+    Key(Name name, RecordType type) {
+      this.name = name;
+      this.type = type;
+    }
+
+    Name name() {
+      return name;
+    }
+
+    RecordType type() {
+      return type;
+    }
+
+    /** The name as text, absolute (with its final dot); made once (a race makes it twice, equal). */
+    String text() {
+      String t = text;
+      if (t == null) {
+        t = name.toString();
+        text = t;
+      }
+      return t;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.type == type && k.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + type.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return text() + " " + type;
+    }
+  }
 
   /** One cached answer with its deadlines (clock millis). Immutable but for the usage and refresh marks. */
   private static final class Entry {
@@ -55,6 +98,8 @@ public final class DnsEngine {
     final long staleUntil;
     final long refreshAt;
     volatile boolean used;
+    /** On the refresh agenda (set once, when first used). */
+    final AtomicBoolean scheduled = new AtomicBoolean();
     volatile long lastFailure = Long.MIN_VALUE / 2;
     final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -73,6 +118,8 @@ public final class DnsEngine {
   private final EventDispatcher events;
   private final Cache<Key, Entry> cache;
   private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
+  /** The entries in use, by when they are next due for a refresh (no walk over the cache). */
+  private final Agenda<Map.Entry<Key, Entry>> agenda = new Agenda<>();
   /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
   private final FailureCache<Key> failures = new FailureCache<>();
   private final SplitBrainProbe splitBrain;
@@ -118,6 +165,7 @@ public final class DnsEngine {
     long budget = Math.max(settings.maxCacheBytes(), minimumEntries * 1_024);
     int floor = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / entries));
     this.cache = Caffeine.newBuilder()
+        .initialCapacity((int) Math.min(Math.max(16, minimumEntries), 1 << 16)) // no rehash while names resolve
         .maximumWeight(budget)
         .weigher((Key k, Entry e) -> Math.max(floor, estimatedBytes(e)))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -244,7 +292,7 @@ public final class DnsEngine {
       if (now < e.freshUntil) {
         hits.increment();
         if (!e.used) {
-          e.used = true;
+          used(key, e);
         }
         if (now >= e.refreshAt) {
           refreshInBackground(key, e);
@@ -253,7 +301,7 @@ public final class DnsEngine {
       }
       if (now < e.staleUntil && now - e.lastFailure < settings.staleRecheck().toMillis()) {
         // providers failed recently: answer stale at once, keep retrying in the background
-        e.used = true;
+        used(key, e);
         refreshInBackground(key, e);
         return serveStale(e, now, "no provider answered " + Duration.ofMillis(now - e.lastFailure).toSeconds()
             + " s ago");
@@ -266,7 +314,7 @@ public final class DnsEngine {
       long after = clock.millis();
       if (e != null && after < e.staleUntil) {
         e.lastFailure = after;
-        e.used = true;
+        used(key, e);
         return serveStale(e, after, failure.getMessage());
       }
       throw failure;
@@ -309,7 +357,7 @@ public final class DnsEngine {
         return running.get();
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        throw new DnsLookupException(key.name().toString(), "interrupted while waiting for DNS", List.of());
+        throw new DnsLookupException(key.text(), "interrupted while waiting for DNS", List.of());
       } catch (ExecutionException ee) {
         if (ee.getCause() instanceof DnsLookupException dle) {
           throw dle;
@@ -338,7 +386,7 @@ public final class DnsEngine {
     NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code());
     long now = clock.millis();
     Duration ttl = CacheTtl.of(r, settings);
-    DnsAnswer answer = new DnsAnswer(key.name().toString(), key.type(), r.status(), r.chain(), r.addresses(),
+    DnsAnswer answer = new DnsAnswer(key.text(), key.type(), r.status(), r.chain(), r.addresses(),
         r.srv(), r.nameServers(), r.source(), Instant.ofEpochMilli(now), ttl, false,
         Duration.ofSeconds(Math.max(0, r.ttlSeconds())));
     Entry entry = new Entry(answer, now, ttl.toMillis(), settings.maxStale().toMillis(), settings.refreshAhead());
@@ -347,7 +395,8 @@ public final class DnsEngine {
     } else {
       cache.invalidate(key); // a negative answer not to be cached also ends an old positive one
     }
-    if (settings.splitBrainNames().contains(key.name().toString().toLowerCase(java.util.Locale.ROOT))) {
+    if (!settings.splitBrainNames().isEmpty()
+        && settings.splitBrainNames().contains(key.text().toLowerCase(java.util.Locale.ROOT))) {
       splitBrain.probe(key.name(), key.type());
     }
     return entry;
@@ -382,16 +431,35 @@ public final class DnsEngine {
     }
   }
 
-  /** Refreshes every entry used since it was fetched once its refresh point has passed. */
+  /** Marks {@code e} used since it was fetched: it goes on the agenda for its refresh point. */
+  private void used(Key key, Entry e) {
+    e.used = true;
+    if (e.scheduled.compareAndSet(false, true)) {
+      agenda.add(e.refreshAt, Map.entry(key, e));
+    }
+  }
+
+  /**
+   * Refreshes the entries in use whose refresh point has passed: only those the agenda has due now. An entry
+   * no longer cached (replaced by its refresh, evicted, expired) leaves the agenda; one that cannot be
+   * refreshed yet (a refresh running, a failure too recent) comes back when it can.
+   */
   void sweep() {
     long now = clock.millis();
     long recheck = settings.staleRecheck().toMillis();
-    cache.asMap().forEach((key, e) -> {
-      if (e.used && !e.refreshing.get() && now >= e.refreshAt && now < e.staleUntil
-          && now - e.lastFailure >= recheck) {
-        refreshInBackground(key, e);
+    for (Map.Entry<Key, Entry> due : agenda.takeDue(now)) {
+      Key key = due.getKey();
+      Entry e = due.getValue();
+      if (now >= e.staleUntil || cache.policy().getIfPresentQuietly(key) != e) {
+        continue;
       }
-    });
+      if (e.refreshing.get() || now - e.lastFailure < recheck) {
+        agenda.add(Math.max(now + SWEEP_INTERVAL.toMillis(), e.lastFailure + recheck), due);
+        continue;
+      }
+      refreshInBackground(key, e);
+      agenda.add(now + recheck, due); // looked at again only if this refresh fails and the entry stays
+    }
   }
 
   public DnsStats stats() {
@@ -405,6 +473,7 @@ public final class DnsEngine {
     }
     closed = true;
     sweep.cancel(false);
+    agenda.clear();
     if (ownScheduler) {
       shutdown((ExecutorService) scheduler);
     }

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -49,11 +48,9 @@ final class NameResolution {
   }
 
   Resolved resolve(Name qname, int type, Optional<List<DnsProvider>> order) throws DnsLookupException {
-    String host = qname.toString();
     Name current = qname;
-    List<Name> chain = new ArrayList<>();
-    Set<Name> seen = new HashSet<>();
-    seen.add(qname);
+    List<Name> chain = new ArrayList<>(0);
+    Set<Name> seen = null; // made at the first CNAME: most answers have none
     long ttl = Long.MAX_VALUE;
     for (int queries = 0; queries <= maxChain; queries++) {
       UpstreamClient.Result result = order.isPresent()
@@ -61,7 +58,7 @@ final class NameResolution {
           : client.query(current, type);
       if (result instanceof UpstreamClient.Failed failed) {
         String what = chain.isEmpty() ? "no provider answered" : "no provider answered for CNAME target " + current;
-        throw new DnsLookupException(host, what + " (" + Type.string(type) + ")", failed.attempts());
+        throw new DnsLookupException(qname.toString(), what + " (" + Type.string(type) + ")", failed.attempts());
       }
       if (result instanceof UpstreamClient.HostsEntry hosts) {
         return new Resolved(Status.NOERROR, names(chain), List.of(hosts.address()), List.of(), List.of(),
@@ -72,32 +69,37 @@ final class NameResolution {
       List<Record> answers = m.getSection(Section.ANSWER);
       Name atStart = current;
       while (true) {
-        Name here = current;
-        List<Record> matches = answers.stream()
-            .filter(r -> r.getType() == type && r.getName().equals(here))
-            .collect(Collectors.toList());
+        List<Record> matches = new ArrayList<>(answers.size());
+        CNAMERecord alias = null;
+        for (Record r : answers) {
+          if (r.getType() == type && r.getName().equals(current)) {
+            matches.add(r);
+          } else if (alias == null && r.getType() == Type.CNAME && r.getName().equals(current)) {
+            alias = (CNAMERecord) r;
+          }
+        }
         if (!matches.isEmpty()) {
           for (Record r : matches) {
             ttl = Math.min(ttl, r.getTTL());
           }
           return positive(qname, type, chain, matches, response.provider(), ttl);
         }
-        Optional<CNAMERecord> alias = answers.stream()
-            .filter(r -> r.getType() == Type.CNAME && r.getName().equals(here))
-            .map(CNAMERecord.class::cast)
-            .findFirst();
-        if (alias.isEmpty()) {
+        if (alias == null) {
           break;
         }
-        ttl = Math.min(ttl, alias.get().getTTL());
-        Name target = alias.get().getTarget();
+        ttl = Math.min(ttl, alias.getTTL());
+        Name target = alias.getTarget();
         chain.add(target);
+        if (seen == null) {
+          seen = new HashSet<>();
+          seen.add(qname);
+        }
         if (!seen.add(target)) {
-          throw new DnsLookupException(host, "CNAME loop: " + qname + " -> " + String.join(" -> ", names(chain)),
-              List.of());
+          throw new DnsLookupException(qname.toString(), "CNAME loop: " + qname + " -> "
+              + String.join(" -> ", names(chain)), List.of());
         }
         if (chain.size() > maxChain) {
-          throw new DnsLookupException(host, "CNAME chain longer than " + maxChain + ": " + qname + " -> "
+          throw new DnsLookupException(qname.toString(), "CNAME chain longer than " + maxChain + ": " + qname + " -> "
               + String.join(" -> ", names(chain)), List.of());
         }
         current = target;
@@ -111,10 +113,13 @@ final class NameResolution {
       if (!current.equals(atStart) && client.requiresDnssec(current) && !client.requiresDnssec(atStart)) {
         continue; // ask again for the target, under its zone's rule
       }
-      Optional<SOARecord> soa = m.getSection(Section.AUTHORITY).stream()
-          .filter(r -> r.getType() == Type.SOA)
-          .map(SOARecord.class::cast)
-          .findFirst();
+      Optional<SOARecord> soa = Optional.empty();
+      for (Record r : m.getSection(Section.AUTHORITY)) {
+        if (r.getType() == Type.SOA) {
+          soa = Optional.of((SOARecord) r);
+          break;
+        }
+      }
       // -1: no SOA, so not cacheable at all (RFC 2308 section 5); an SOA's 0 gets the cache's floor
       long negativeTtl = soa.map(s -> Math.min(s.getTTL(), s.getMinimum())).orElse(-1L);
       if (m.getRcode() == Rcode.NXDOMAIN) {
@@ -127,7 +132,7 @@ final class NameResolution {
       }
       // the chain left the server's data: ask again for where it ends up
     }
-    throw new DnsLookupException(host, "CNAME chain longer than " + maxChain + ": " + qname + " -> "
+    throw new DnsLookupException(qname.toString(), "CNAME chain longer than " + maxChain + ": " + qname + " -> "
         + String.join(" -> ", names(chain)), List.of());
   }
 
@@ -172,6 +177,13 @@ final class NameResolution {
   }
 
   private static List<String> names(List<Name> chain) {
-    return chain.stream().map(Name::toString).collect(Collectors.toList());
+    if (chain.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(chain.size());
+    for (Name n : chain) {
+      out.add(n.toString());
+    }
+    return out;
   }
 }

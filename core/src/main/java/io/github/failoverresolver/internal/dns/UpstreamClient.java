@@ -108,13 +108,23 @@ final class UpstreamClient {
 
   /** Whether answers for {@code name} must be DNSSEC-authenticated by a validating provider. */
   boolean requiresDnssec(Name name) {
-    return dnssecZones.stream().anyMatch(name::subdomain);
+    return signedZone(name).isPresent();
+  }
+
+  /** The configured DNSSEC zone {@code name} is in, if any (a loop: no stream per query). */
+  private Optional<Name> signedZone(Name name) {
+    for (Name zone : dnssecZones) {
+      if (name.subdomain(zone)) {
+        return Optional.of(zone);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Asks exactly these providers, in this order. */
   Result query(Name name, int type, List<DnsProvider> order) {
     List<String> attempts = new ArrayList<>();
-    Optional<Name> signedZone = dnssecZones.stream().filter(name::subdomain).findFirst();
+    Optional<Name> signedZone = signedZone(name);
     for (DnsProvider provider : order) {
       if (signedZone.isPresent() && !provider.validating()) {
         // not a failure of the provider: it is simply not asked for this zone
@@ -133,7 +143,7 @@ final class UpstreamClient {
   }
 
   private Optional<Result> ask(DnsProvider provider, Name name, int type, List<String> attempts) {
-    Optional<Name> signedZone = dnssecZones.stream().filter(name::subdomain).findFirst();
+    Optional<Name> signedZone = signedZone(name);
     if (signedZone.isEmpty() && provider.hostsFile().isPresent() && (type == Type.A || type == Type.AAAA)) {
       Path file = provider.hostsFile().get();
       try {
