@@ -52,14 +52,17 @@ public final class EventDispatcher {
     listeners.remove(listener);
   }
 
-  /** Logs the event and hands it to every listener. Never throws, never blocks on a listener. */
+  /**
+   * Logs the event and hands it to every listener, both on the listener executor: the publisher (the control
+   * loop) never waits for a logging backend (a console appender took 6 % of the loop's samples in a
+   * 10,000-address start-up). Never throws, never blocks on a listener.
+   */
   public void publish(FailoverEvent event) {
-    log.info("{}", event);
-    if (listeners.isEmpty()) {
-      return;
-    }
     try {
-      executor.execute(() -> deliver(event));
+      executor.execute(() -> {
+        log.info("{}", event);
+        deliver(event);
+      });
     } catch (RejectedExecutionException full) {
       dropped.increment();
       log.warn("event dropped (listeners are not keeping up or the resolver is closed): {}", event);
