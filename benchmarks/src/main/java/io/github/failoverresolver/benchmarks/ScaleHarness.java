@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * time, collateral failovers). Every loop is bounded; nothing leaves loopback.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.ScaleHarness
- *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60] [--pin on]</pre>
+ *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60] [--pin on] [--trace on]</pre>
  * {@code --pin on} puts the backends on the last CPU and the resolver on the others (Linux {@code taskset}).
  */
 public final class ScaleHarness {
@@ -42,7 +42,39 @@ public final class ScaleHarness {
   static final Duration INTERVAL = Duration.ofSeconds(5);
   static final Duration TIMEOUT = Duration.ofSeconds(1);
 
+  /** Prints the start-up's progress every 500 ms (endpoints resolved, addresses checked, services on a primary). */
+  static boolean TRACE;
+
   private ScaleHarness() {}
+
+  /** While the start-up runs: what has happened so far, from snapshots (on stderr; {@code --trace on}). */
+  static Thread trace(FailoverResolver r, long t0) {
+    Thread t = new Thread(() -> {
+      for (int round = 0; round < 240 && !Thread.currentThread().isInterrupted(); round++) {
+        io.github.failoverresolver.ResolverSnapshot s = r.snapshot();
+        long resolved = s.services().stream().flatMap(x -> x.endpoints().stream()).filter(e -> e.dns().resolved())
+            .count();
+        long checked = s.services().stream().flatMap(x -> x.endpoints().stream())
+            .flatMap(e -> e.addresses().stream()).filter(a -> a.lastChecked().isPresent()).count();
+        long primary = s.services().stream().filter(x -> x.activeTier() == x.primaryTier()).count();
+        System.err.printf(java.util.Locale.ROOT, "trace ms=%d endpoints_resolved=%d addresses_checked=%d"
+            + " services_on_primary=%d dns_answers=%d process_cpu_ms=%d cpu_ms_by_thread=%s%n",
+            (System.nanoTime() - t0) / 1_000_000, resolved, checked, primary,
+            r.stats().dns().queriesByProvider().values().stream().mapToLong(m -> m.getOrDefault("answer", 0L)).sum(),
+            processCpuNanos() / 1_000_000, cpuByThreadGroup());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "harness-trace");
+    t.setDaemon(true);
+    if (TRACE) {
+      t.start();
+    }
+    return t;
+  }
 
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = List.of(100, 1_000, 10_000);
@@ -61,6 +93,7 @@ public final class ScaleHarness {
         case "--endpoints-per-service" -> perService = Integer.parseInt(args[i + 1]);
         case "--names" -> names = args[i + 1].equals("on");
         case "--pin" -> pin = args[i + 1].equals("on");
+        case "--trace" -> TRACE = args[i + 1].equals("on");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -156,9 +189,16 @@ public final class ScaleHarness {
     }
     long t0 = System.nanoTime();
     FailoverResolver built = b.build();
+    if (TRACE) {
+      System.err.printf(java.util.Locale.ROOT, "trace built_ms=%d%n", (System.nanoTime() - t0) / 1_000_000);
+    }
     b = null; // the builder is the harness's, not the resolver's: let it go before heap is measured
     try (FailoverResolver r = built) {
+      Thread tracer = trace(r, t0);
       long converge = awaitTier(r, services, i -> 0, Duration.ofSeconds(60), t0);
+      // the backups may still be resolving and having their first checks: the steady state starts after that
+      long allChecked = awaitAllChecked(r, addresses, Duration.ofSeconds(60), t0);
+      tracer.interrupt();
       int startupSpurious = spurious(counts);
       // steady state, with or without traffic (success reports on every address, as clients would send)
       AtomicBoolean stop = new AtomicBoolean();
@@ -240,11 +280,12 @@ public final class ScaleHarness {
         dns.close();
       }
       return String.format(java.util.Locale.ROOT, "addresses=%d shape=%dx%d names=%s check=%s traffic=%s converge_ms=%d"
-              + " steady_cpu_pct=%.1f"
+              + " all_checked_ms=%d steady_cpu_pct=%.1f"
               + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
               + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f alloc_mb_per_s=%.1f dns_queries_per_s=%.1f"
               + " snapshot_ms=%.1f snapshot_loop_cpu_ms=%.2f cpu_pct_by_thread=%s",
-          addresses, services, perService, names ? "on" : "off", check, traffic ? "on" : "off", converge, cpuPct,
+          addresses, services, perService, names ? "on" : "off", check, traffic ? "on" : "off", converge, allChecked,
+          cpuPct,
           processPct, heap / 1e6,
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
           addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
@@ -287,6 +328,20 @@ public final class ScaleHarness {
     return -1;
   }
 
+  /** ms from {@code from} until every address has had its first check (from snapshots; -1 if not within max). */
+  static long awaitAllChecked(FailoverResolver r, int addresses, Duration max, long from) {
+    long deadline = from + max.toNanos();
+    while (System.nanoTime() < deadline) {
+      long checked = r.snapshot().services().stream().flatMap(s -> s.endpoints().stream())
+          .flatMap(e -> e.addresses().stream()).filter(a -> a.lastChecked().isPresent()).count();
+      if (checked >= addresses) {
+        return (System.nanoTime() - from) / 1_000_000;
+      }
+      sleep(100);
+    }
+    return -1;
+  }
+
   /** ns per report(address, success) on a healthy address, from the caller's thread. */
   static long reportCost(FailoverResolver r, List<InetSocketAddress> all) {
     Outcome ok = Outcome.success(Duration.ofMillis(1));
@@ -323,6 +378,20 @@ public final class ScaleHarness {
         out.merge(role, Math.max(0, threads.getThreadCpuTime(t.getThreadId())), Long::sum);
       }
     }
+    return out;
+  }
+
+  /** CPU ms of every thread of this process, grouped by name without its numbers (for the trace). */
+  static java.util.Map<String, Long> cpuByThreadGroup() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null) {
+        String group = t.getThreadName().replace("failover-resolver-", "").replaceAll("[-#]?\\d+", "");
+        out.merge(group, Math.max(0, threads.getThreadCpuTime(t.getThreadId())) / 1_000_000, Long::sum);
+      }
+    }
+    out.values().removeIf(ms -> ms < 20);
     return out;
   }
 

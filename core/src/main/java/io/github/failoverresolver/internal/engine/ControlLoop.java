@@ -113,15 +113,26 @@ public final class ControlLoop {
           .mapToLong(e -> e.cfg.interval().toMillis()).min().orElse(0);
       long primaries = order.stream().flatMap(s -> s.endpoints.stream()).filter(e -> e.cfg.tier() == 0).count();
       inputs.startupSpread(StartupSpread.of(endpoints, primaries, shortestInterval, startupCheckRate));
-      for (ServiceState s : order) {
-        for (Object c : s.configured) {
-          if (c instanceof EndpointState e) {
-            inputs.start(e);
-          } else {
-            srv.start((SrvEndpoints.Group) c);
+      // every service's primary tier first, then the others: names are looked up (and then checked) in the order
+      // they are started, so the primaries are ready first, as StartupSpread orders IP literals' first checks
+      for (boolean primaryPass : new boolean[] {true, false}) {
+        for (ServiceState s : order) {
+          int primaryTier = s.cfg.endpoints().stream().mapToInt(EndpointConfig::tier).min().orElse(0);
+          for (Object c : s.configured) {
+            EndpointState e = c instanceof EndpointState ep ? ep : ((SrvEndpoints.Group) c).template;
+            if ((e.cfg.tier() == primaryTier) != primaryPass) {
+              continue;
+            }
+            if (c instanceof EndpointState) {
+              inputs.start(e);
+            } else {
+              srv.start((SrvEndpoints.Group) c);
+            }
+          }
+          if (!primaryPass) {
+            decide(s);
           }
         }
-        decide(s);
       }
       inputs.startupSpread(StartupSpread.NONE);
     });

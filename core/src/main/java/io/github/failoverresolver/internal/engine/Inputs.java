@@ -113,7 +113,7 @@ final class Inputs {
       ep.dns = new ResolverSnapshot.Dns(DnsStatus.FAILED, Optional.empty(), Optional.empty(), a.note());
       setAddresses(ep, List.of());
     }
-    loop.decide(ep.service);
+    loop.decideSoon(ep.service); // both endpoints of a service answered together: one decision
   }
 
   /**
