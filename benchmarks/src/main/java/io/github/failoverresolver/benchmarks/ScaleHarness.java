@@ -155,7 +155,6 @@ public final class ScaleHarness {
     ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     Set<String> failedOver = ConcurrentHashMap.newKeySet();
     AtomicBoolean afterKill = new AtomicBoolean();
-    long heapBefore = usedHeapAfterGc();
     HealthCheck hc = check.equals("tcp") ? HealthChecks.tcp() : HealthChecks.http("/ready");
     FailoverResolver.Builder b = FailoverResolver.builder()
         .dns(DnsSettings.builder().provider("loopback", Upstreams.of(dns != null ? dns.hostAndPort() : "127.0.0.1:9"))
@@ -170,17 +169,22 @@ public final class ScaleHarness {
     if (dns != null) {
       dns.zone("scale.test", 3600, 30);
     }
+    String[][] hostsByService = new String[services][perService];
     for (int i = 0; i < services; i++) {
-      InetSocketAddress[] eps = byService[i];
-      String[] hosts = new String[perService];
       for (int e = 0; e < perService; e++) {
-        hosts[e] = eps[e].getAddress().getHostAddress();
+        hostsByService[i][e] = byService[i][e].getAddress().getHostAddress();
         if (dns != null) {
           String name = "e" + (i * perService + e) + ".scale.test";
-          dns.a(name, 300, hosts[e]);
-          hosts[e] = name;
+          dns.a(name, 300, hostsByService[i][e]);
+          hostsByService[i][e] = name;
         }
       }
+    }
+    // the loopback DNS server's zone lives in this JVM too: measured before the resolver, not charged to it
+    long heapBefore = usedHeapAfterGc();
+    for (int i = 0; i < services; i++) {
+      InetSocketAddress[] eps = byService[i];
+      String[] hosts = hostsByService[i];
       b.service("svc-" + i, s -> {
         for (int e = 0; e < perService; e++) {
           s.tier(e < half ? 0 : 1, hosts[e] + ":" + eps[e].getPort(), x -> x.check(hc).interval(INTERVAL).timeout(TIMEOUT));
@@ -231,6 +235,9 @@ public final class ScaleHarness {
       double dnsQueriesPerSecond = dns != null ? (dns.queries().size() - queries0) * 1e9 / wall : 0;
       double processPct = 100.0 * (processCpuNanos() - process0) / wall;
       double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
+      if (dns != null) {
+        dns.clearLog(); // the server's query log is the harness's, not the resolver's
+      }
       long heap = usedHeapAfterGc() - heapBefore;
       int steadySpurious = spurious(counts) - startupSpurious;
       java.util.Map<String, Long> byRole = cpuByRole();
