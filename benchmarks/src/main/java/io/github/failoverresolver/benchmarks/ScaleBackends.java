@@ -18,7 +18,10 @@ import java.util.concurrent.Executors;
  * The backends of {@link ScaleHarness}, in a process of their own so that their CPU is not the resolver's:
  * N listeners bound to 0.0.0.0 (every 127.x.y.z reaches them) that accept TCP and answer any HTTP request
  * with 200 "ready". Prints the ports on one line; reads "kill I" (close listener I) and "quit" on stdin.
- * Loopback only: the harness connects to 127.x.y.z addresses alone.
+ * For endpoints given as names it also runs the loopback DNS server ("dns-start", then "dns-a NAME IP" lines
+ * and "dns-sync"; "dns-queries" counts the queries answered; "dns-stop"), so that the DNS server's CPU and
+ * heap are a backend's too, not the resolver's. Loopback only: the harness connects to 127.x.y.z addresses
+ * alone.
  */
 public final class ScaleBackends {
   private ScaleBackends() {}
@@ -41,8 +44,28 @@ public final class ScaleBackends {
     System.out.println(ports);
     System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    io.github.failoverresolver.testing.LoopbackDnsServer dns = null;
     for (String line; (line = in.readLine()) != null; ) {
-      if (line.startsWith("kill ")) {
+      if (line.equals("dns-start")) {
+        dns = io.github.failoverresolver.testing.LoopbackDnsServer.start();
+        dns.zone("scale.test", 3600, 30);
+        System.out.println("dns " + dns.hostAndPort());
+        System.out.flush();
+      } else if (line.startsWith("dns-a ")) {
+        String[] parts = line.split(" ");
+        dns.a(parts[1], 300, parts[2]);
+      } else if (line.equals("dns-sync")) {
+        System.out.println("synced");
+        System.out.flush();
+      } else if (line.equals("dns-queries")) {
+        System.out.println("queries " + dns.queries().size());
+        System.out.flush();
+      } else if (line.equals("dns-stop")) {
+        dns.close();
+        dns = null;
+        System.out.println("stopped");
+        System.out.flush();
+      } else if (line.startsWith("kill ")) {
         listeners.get(Integer.parseInt(line.substring(5).trim())).close();
         System.out.println("killed");
         System.out.flush();

@@ -9,6 +9,7 @@ import io.github.failoverresolver.NoEligibleTargetException;
 import io.github.failoverresolver.Outcome;
 import io.github.failoverresolver.Upstreams;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -150,8 +151,7 @@ public final class ScaleHarness {
         all.add(byService[i][e]);
       }
     }
-    io.github.failoverresolver.testing.LoopbackDnsServer dns = names ? io.github.failoverresolver.testing.LoopbackDnsServer
-        .start() : null;
+    RemoteDns dns = names ? RemoteDns.start(child, childOut) : null; // in the backends' process
     ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     Set<String> failedOver = ConcurrentHashMap.newKeySet();
     AtomicBoolean afterKill = new AtomicBoolean();
@@ -166,21 +166,20 @@ public final class ScaleHarness {
             failedOver.add(f.service());
           }
         });
-    if (dns != null) {
-      dns.zone("scale.test", 3600, 30);
-    }
     String[][] hostsByService = new String[services][perService];
     for (int i = 0; i < services; i++) {
       for (int e = 0; e < perService; e++) {
         hostsByService[i][e] = byService[i][e].getAddress().getHostAddress();
         if (dns != null) {
           String name = "e" + (i * perService + e) + ".scale.test";
-          dns.a(name, 300, hostsByService[i][e]);
+          dns.a(name, hostsByService[i][e]);
           hostsByService[i][e] = name;
         }
       }
     }
-    // the loopback DNS server's zone lives in this JVM too: measured before the resolver, not charged to it
+    if (dns != null) {
+      dns.sync();
+    }
     long heapBefore = usedHeapAfterGc();
     for (int i = 0; i < services; i++) {
       InetSocketAddress[] eps = byService[i];
@@ -224,7 +223,7 @@ public final class ScaleHarness {
       long probes0 = r.snapshot().stats().probesStarted();
       long cpu0 = resolverCpuNanos();
       long alloc0 = resolverAllocatedBytes();
-      long queries0 = dns != null ? dns.queries().size() : 0;
+      long queries0 = dns != null ? dns.queries() : 0;
       java.util.Map<String, Long> byRole0 = cpuByRole();
       long process0 = processCpuNanos();
       long w0 = System.nanoTime();
@@ -232,12 +231,9 @@ public final class ScaleHarness {
       long wall = System.nanoTime() - w0;
       double cpuPct = 100.0 * (resolverCpuNanos() - cpu0) / wall;
       double allocMbPerSecond = (resolverAllocatedBytes() - alloc0) * 1e3 / wall;
-      double dnsQueriesPerSecond = dns != null ? (dns.queries().size() - queries0) * 1e9 / wall : 0;
+      double dnsQueriesPerSecond = dns != null ? (dns.queries() - queries0) * 1e9 / wall : 0;
       double processPct = 100.0 * (processCpuNanos() - process0) / wall;
       double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
-      if (dns != null) {
-        dns.clearLog(); // the server's query log is the harness's, not the resolver's
-      }
       long heap = usedHeapAfterGc() - heapBefore;
       int steadySpurious = spurious(counts) - startupSpurious;
       java.util.Map<String, Long> byRole = cpuByRole();
@@ -297,6 +293,48 @@ public final class ScaleHarness {
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
           addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
           roles);
+    }
+  }
+
+  /** The loopback DNS server in the backends' process, driven over its stdin ({@link ScaleBackends}). */
+  static final class RemoteDns {
+    private final PrintStream child;
+    private final BufferedReader childOut;
+    private final String hostAndPort;
+
+    private RemoteDns(PrintStream child, BufferedReader childOut, String hostAndPort) {
+      this.child = child;
+      this.childOut = childOut;
+      this.hostAndPort = hostAndPort;
+    }
+
+    static RemoteDns start(PrintStream child, BufferedReader childOut) throws IOException {
+      child.println("dns-start");
+      return new RemoteDns(child, childOut, childOut.readLine().substring("dns ".length()));
+    }
+
+    String hostAndPort() {
+      return hostAndPort;
+    }
+
+    void a(String name, String ip) {
+      child.println("dns-a " + name + " " + ip);
+    }
+
+    /** Returns once every record sent before is in the zone. */
+    void sync() throws IOException {
+      child.println("dns-sync");
+      childOut.readLine();
+    }
+
+    long queries() throws IOException {
+      child.println("dns-queries");
+      return Long.parseLong(childOut.readLine().substring("queries ".length()));
+    }
+
+    void close() throws IOException {
+      child.println("dns-stop");
+      childOut.readLine();
     }
   }
 
