@@ -102,6 +102,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
   private final java.util.Queue<Query> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile Fault fault = Fault.NONE;
   private volatile Duration delay = Duration.ZERO;
+  private volatile String heldType = "";
+  private volatile CountDownLatch typeGate = new CountDownLatch(0);
   private volatile String edeText;
   private volatile java.util.Random mangler = new java.util.Random(0);
   private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -310,6 +312,17 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
   public LoopbackDnsServer resume() {
     this.gate.countDown();
+    this.typeGate.countDown();
+    return this;
+  }
+
+  /**
+   * Holds the answers to queries of one record type ({@code "AAAA"}) until {@link #resume()}; others are
+   * answered (over UDP, one held answer holds up later queries too, as a slow server would).
+   */
+  public LoopbackDnsServer holdAnswers(String type) {
+    this.typeGate = new CountDownLatch(1);
+    this.heldType = type;
     return this;
   }
 
@@ -453,6 +466,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
         summary(mode, out)));
     try {
       gate.await(60, TimeUnit.SECONDS);
+      if (Type.string(question.getType()).equals(heldType)) {
+        typeGate.await(60, TimeUnit.SECONDS);
+      }
       if (!delay.isZero()) {
         Thread.sleep(delay.toMillis());
       }

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * Keeps endpoints' host names resolved: one timer and one lookup per name (endpoints that share a name
  * share them), A and AAAA through the DNS cache off the control loop, the answer handed to the loop, and
  * the next lookup when the answer's TTL calls for it (halfway to its expiry, so the cache refreshes it
- * ahead), never sooner than the refresh interval. Used only from the control loop.
+ * ahead), never sooner than the refresh interval. A name's first lookup hands over its A answer before it
+ * asks for AAAA; lookups start when the loop task that wanted them ends. Used only from the control loop.
  */
 public final class EndpointDns {
   private final DnsEngine dns;
@@ -127,31 +128,92 @@ public final class EndpointDns {
     }
   }
 
+  /** Lookups started by the loop task now running, handed to the I/O pool when it ends. */
+  private final List<Name> starting = new ArrayList<>();
+
+  /**
+   * Starts a lookup of {@code name} once the loop task now running is over: a start-up of 10,000 names is one
+   * loop task, and handing each lookup to a DNS thread as it went woke that thread in the middle of the task
+   * (on one CPU shared with four DNS threads the loop got a fifth of it, and the first answers waited seconds
+   * for the task to end).
+   */
   private void lookUp(Name name) {
     name.next = null;
     name.inFlight = true;
+    starting.add(name);
+    if (starting.size() == 1) {
+      loop.execute(() -> {
+        List<Name> now = List.copyOf(starting);
+        starting.clear();
+        now.forEach(this::submit);
+      });
+    }
+  }
+
+  private void submit(Name name) {
+    boolean first = name.last == null && !name.srv;
     try {
       io.execute(() -> {
         Answer a;
         try {
-          a = name.srv ? lookupSrv(name.host) : lookup(name.host);
+          if (first) {
+            // a name's first lookup hands over its IPv4 addresses as soon as they are known and asks for AAAA
+            // behind the lookups already waiting (RFC 8305 section 3: do not wait for both families)
+            Answer v4 = lookup(name.host, RecordType.A);
+            if (!v4.addresses().isEmpty()) {
+              loop.execute(() -> {
+                if (!name.consumers.isEmpty() && name.last == null) {
+                  deliver(name, v4);
+                }
+              });
+              io.execute(() -> complete(name, () -> lookup(name.host, RecordType.A, RecordType.AAAA)));
+              return;
+            }
+          }
+          a = name.srv ? lookupSrv(name.host) : lookup(name.host, RecordType.A, RecordType.AAAA);
         } catch (IllegalStateException closed) {
           return; // the resolver closed while this lookup waited: nothing to report, nobody to tell
+        } catch (RejectedExecutionException busy) {
+          loop.execute(() -> {
+            name.inFlight = false;
+            again(name, null); // no room for the AAAA half now: the whole lookup again after the refresh interval
+          });
+          return;
         }
-        loop.execute(() -> {
-          name.inFlight = false;
-          if (name.consumers.isEmpty()) {
-            return;
-          }
-          name.last = a;
-          java.util.List.copyOf(name.consumers.values()).forEach(c -> c.accept(a));
-          again(name, a);
-        });
+        finish(name, a);
       });
     } catch (RejectedExecutionException busy) {
       name.inFlight = false;
       again(name, name.last); // no thread now: the last answer stands, try again later
     }
+  }
+
+  /** Runs the second half of a first lookup (on the I/O pool) and hands its answer over. */
+  private void complete(Name name, java.util.function.Supplier<Answer> lookup) {
+    Answer a;
+    try {
+      a = lookup.get();
+    } catch (IllegalStateException closed) {
+      return;
+    }
+    finish(name, a);
+  }
+
+  /** On the loop: the lookup is over; its answer goes to every endpoint of the name, and the next is timed. */
+  private void finish(Name name, Answer a) {
+    loop.execute(() -> {
+      name.inFlight = false;
+      if (name.consumers.isEmpty()) {
+        return;
+      }
+      deliver(name, a);
+      again(name, a);
+    });
+  }
+
+  private void deliver(Name name, Answer a) {
+    name.last = a;
+    java.util.List.copyOf(name.consumers.values()).forEach(c -> c.accept(a));
   }
 
   /**
@@ -175,7 +237,7 @@ public final class EndpointDns {
     }
   }
 
-  private Answer lookup(String host) {
+  private Answer lookup(String host, RecordType... types) {
     List<InetAddress> found = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Optional<String> provider = Optional.empty();
@@ -183,7 +245,7 @@ public final class EndpointDns {
     long expiresAt = Long.MAX_VALUE;
     boolean failed = false;
     java.time.Duration served = null;
-    for (RecordType type : new RecordType[] {RecordType.A, RecordType.AAAA}) {
+    for (RecordType type : types) {
       try {
         DnsAnswer a = dns.lookup(host, type);
         found.addAll(a.addresses());
