@@ -26,6 +26,7 @@ public final class EventDispatcher {
   private final Executor executor;
   private final boolean owned;
   private final LongAdder dropped = new LongAdder();
+  private volatile boolean closed;
 
   private EventDispatcher(Executor executor, boolean owned) {
     this.executor = executor;
@@ -58,6 +59,10 @@ public final class EventDispatcher {
    * 10,000-address start-up). Never throws, never blocks on a listener.
    */
   public void publish(FailoverEvent event) {
+    if (closed) {
+      log.info("{}", event); // after close: logged here, as before there was a thread to log it on
+      return;
+    }
     try {
       executor.execute(() -> {
         log.info("{}", event);
@@ -101,6 +106,7 @@ public final class EventDispatcher {
 
   /** Stops delivery and the thread, if this dispatcher owns its executor. */
   public void close() {
+    closed = true;
     if (owned && executor instanceof ExecutorService es) {
       es.shutdownNow();
       try {
