@@ -221,22 +221,24 @@ public final class ScaleHarness {
       }
       sleep(Math.min(10_000, steadySeconds * 1000L / 3)); // the first rounds after start-up settle
       long probes0 = r.snapshot().stats().probesStarted();
-      long cpu0 = resolverCpuNanos();
-      long alloc0 = resolverAllocatedBytes();
+      ThreadTally tally = new ThreadTally();
       long queries0 = dns != null ? dns.queries() : 0;
-      java.util.Map<String, Long> byRole0 = cpuByRole();
       long process0 = processCpuNanos();
       long w0 = System.nanoTime();
-      sleep(steadySeconds * 1000L);
+      // sampled every 500 ms: a pool thread that ends in the window (an idle DNS thread after 30 s) keeps its share
+      for (long end = w0 + steadySeconds * 1_000_000_000L; System.nanoTime() < end; ) {
+        sleep(Math.max(1, Math.min(500, (end - System.nanoTime()) / 1_000_000)));
+        tally.sample();
+      }
       long wall = System.nanoTime() - w0;
-      double cpuPct = 100.0 * (resolverCpuNanos() - cpu0) / wall;
-      double allocMbPerSecond = (resolverAllocatedBytes() - alloc0) * 1e3 / wall;
+      double cpuPct = 100.0 * tally.cpuNanos() / wall;
+      double allocMbPerSecond = tally.allocatedBytes() * 1e3 / wall;
       double dnsQueriesPerSecond = dns != null ? (dns.queries() - queries0) * 1e9 / wall : 0;
       double processPct = 100.0 * (processCpuNanos() - process0) / wall;
       double probesPerSecond = (r.snapshot().stats().probesStarted() - probes0) * 1e9 / wall;
       long heap = usedHeapAfterGc() - heapBefore;
       int steadySpurious = spurious(counts) - startupSpurious;
-      java.util.Map<String, Long> byRole = cpuByRole();
+      java.util.Map<String, Long> byRole = tally.cpuByRole();
       // kill the listener behind 1 % of the primaries
       afterKill.set(true);
       child.println("kill 0");
@@ -278,7 +280,7 @@ public final class ScaleHarness {
       double snapshotLoopMs = (cpuByRole().getOrDefault("control", 0L) - loopCpu0) / 1e7;
       StringBuilder roles = new StringBuilder();
       byRole.forEach((role, ns) -> roles.append(roles.length() == 0 ? "" : ",").append(role).append(':')
-          .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * (ns - byRole0.getOrDefault(role, 0L)) / wall)));
+          .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * ns / wall)));
       if (dns != null) {
         dns.close();
       }
@@ -401,16 +403,54 @@ public final class ScaleHarness {
     return (System.nanoTime() - t) / n;
   }
 
-  static long resolverCpuNanos() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
-        long cpu = threads.getThreadCpuTime(t.getThreadId());
-        sum += Math.max(0, cpu);
+  /**
+   * CPU and allocation of the resolver's threads ({@code failover-resolver-*}) from when it is made: each
+   * thread's last sampled figures minus its figures at the start (0 for a thread born since), so a thread that
+   * ends in between keeps what it used up to its last sample.
+   */
+  static final class ThreadTally {
+    private record Figures(String role, long cpu, long allocated) {}
+
+    private final java.util.Map<Long, Figures> first = read();
+    private final java.util.Map<Long, Figures> last = new java.util.HashMap<>(first);
+
+    private static java.util.Map<Long, Figures> read() {
+      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      java.util.Map<Long, Figures> out = new java.util.HashMap<>();
+      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
+          String role = t.getThreadName().substring("failover-resolver-".length()).replaceAll("-\\d+$", "");
+          long cpu = threads.getThreadCpuTime(t.getThreadId());
+          long allocated = threads.getThreadAllocatedBytes(t.getThreadId());
+          if (cpu >= 0 && allocated >= 0) {
+            out.put(t.getThreadId(), new Figures(role, cpu, allocated));
+          }
+        }
       }
+      return out;
     }
-    return sum;
+
+    void sample() {
+      last.putAll(read());
+    }
+
+    long cpuNanos() {
+      return last.entrySet().stream().mapToLong(e -> e.getValue().cpu() - base(e.getKey()).cpu()).sum();
+    }
+
+    long allocatedBytes() {
+      return last.entrySet().stream().mapToLong(e -> e.getValue().allocated() - base(e.getKey()).allocated()).sum();
+    }
+
+    java.util.Map<String, Long> cpuByRole() {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      last.forEach((id, f) -> out.merge(f.role(), f.cpu() - base(id).cpu(), Long::sum));
+      return out;
+    }
+
+    private Figures base(long id) {
+      return first.getOrDefault(id, new Figures("", 0, 0));
+    }
   }
 
   /** CPU of the resolver's threads by role (control, scheduler, check, ...). */
@@ -438,17 +478,6 @@ public final class ScaleHarness {
     }
     out.values().removeIf(ms -> ms < 20);
     return out;
-  }
-
-  static long resolverAllocatedBytes() {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
-        sum += Math.max(0, threads.getThreadAllocatedBytes(t.getThreadId()));
-      }
-    }
-    return sum;
   }
 
   static long processCpuNanos() {
