@@ -119,7 +119,7 @@ public final class DnsEngine {
   private final Cache<Key, Entry> cache;
   private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
   /** The entries in use, by when they are next due for a refresh (no walk over the cache). */
-  private final Agenda<Map.Entry<Key, Entry>> agenda = new Agenda<>();
+  private final Agenda<Key> agenda = new Agenda<>();
   /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
   private final FailureCache<Key> failures = new FailureCache<>();
   private final SplitBrainProbe splitBrain;
@@ -170,6 +170,11 @@ public final class DnsEngine {
         .weigher((Key k, Entry e) -> Math.max(floor, estimatedBytes(e)))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run) // no borrowed ForkJoinPool threads
+        .removalListener((Key k, Entry e, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          if (k != null && cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
+            agenda.remove(k); // evicted, expired or invalidated: the agenda never holds more keys than the cache
+          }
+        })
         .expireAfter(new Expiry<Key, Entry>() {
           @Override
           public long expireAfterCreate(Key key, Entry e, long now) {
@@ -431,11 +436,23 @@ public final class DnsEngine {
     }
   }
 
+  /** For tests: how many keys the refresh agenda holds once the cache's pending evictions are done. */
+  int agendaSizeAfterCleanUp() {
+    cache.cleanUp();
+    return agenda.size();
+  }
+
+  /** For tests: how many entries the cache holds once its pending evictions are done. */
+  long cacheSizeAfterCleanUp() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
   /** Marks {@code e} used since it was fetched: it goes on the agenda for its refresh point. */
   private void used(Key key, Entry e) {
     e.used = true;
     if (e.scheduled.compareAndSet(false, true)) {
-      agenda.add(e.refreshAt, Map.entry(key, e));
+      agenda.add(e.refreshAt, key);
     }
   }
 
@@ -447,18 +464,21 @@ public final class DnsEngine {
   void sweep() {
     long now = clock.millis();
     long recheck = settings.staleRecheck().toMillis();
-    for (Map.Entry<Key, Entry> due : agenda.takeDue(now)) {
-      Key key = due.getKey();
-      Entry e = due.getValue();
-      if (now >= e.staleUntil || cache.policy().getIfPresentQuietly(key) != e) {
+    for (Key key : agenda.takeDue(now)) {
+      Entry e = cache.policy().getIfPresentQuietly(key);
+      if (e == null || !e.used || now >= e.staleUntil) {
+        continue; // gone, or a newer answer not used yet (it goes on the agenda when it is)
+      }
+      if (now < e.refreshAt) {
+        agenda.add(e.refreshAt, key); // a newer answer, used, whose time has not come
         continue;
       }
       if (e.refreshing.get() || now - e.lastFailure < recheck) {
-        agenda.add(Math.max(now + SWEEP_INTERVAL.toMillis(), e.lastFailure + recheck), due);
+        agenda.add(Math.max(now + SWEEP_INTERVAL.toMillis(), e.lastFailure + recheck), key);
         continue;
       }
       refreshInBackground(key, e);
-      agenda.add(now + recheck, due); // looked at again only if this refresh fails and the entry stays
+      agenda.add(now + recheck, key); // looked at again only if this refresh fails and the entry stays
     }
   }
 
