@@ -9,7 +9,6 @@ import io.github.failoverresolver.NoEligibleTargetException;
 import io.github.failoverresolver.Outcome;
 import io.github.failoverresolver.Upstreams;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -55,8 +54,7 @@ public final class ScaleHarness {
         io.github.failoverresolver.ResolverSnapshot s = r.snapshot();
         long resolved = s.services().stream().flatMap(x -> x.endpoints().stream()).filter(e -> e.dns().resolved())
             .count();
-        long checked = s.services().stream().flatMap(x -> x.endpoints().stream())
-            .flatMap(e -> e.addresses().stream()).filter(a -> a.lastChecked().isPresent()).count();
+        long checked = checkedAddresses(s);
         long primary = s.services().stream().filter(x -> x.activeTier() == x.primaryTier()).count();
         System.err.printf(java.util.Locale.ROOT, "trace ms=%d endpoints_resolved=%d addresses_checked=%d"
             + " services_on_primary=%d dns_answers=%d process_cpu_ms=%d cpu_ms_by_thread=%s%n",
@@ -271,13 +269,14 @@ public final class ScaleHarness {
       long reportNs = reportCost(r, all); // last: its success reports would skip probes (passive-first)
       // snapshot(): built on the caller's thread from published state; its cost, and the loop's CPU meanwhile
       r.snapshot();
-      long loopCpu0 = cpuByRole().getOrDefault("control", 0L);
+      ThreadTally loopCpu = new ThreadTally();
       long sn0 = System.nanoTime();
       for (int i = 0; i < 10; i++) {
         r.snapshot();
       }
       double snapshotMs = (System.nanoTime() - sn0) / 1e7;
-      double snapshotLoopMs = (cpuByRole().getOrDefault("control", 0L) - loopCpu0) / 1e7;
+      loopCpu.sample();
+      double snapshotLoopMs = loopCpu.cpuByRole().getOrDefault("control", 0L) / 1e7;
       StringBuilder roles = new StringBuilder();
       byRole.forEach((role, ns) -> roles.append(roles.length() == 0 ? "" : ",").append(role).append(':')
           .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * ns / wall)));
@@ -295,48 +294,6 @@ public final class ScaleHarness {
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
           addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
           roles);
-    }
-  }
-
-  /** The loopback DNS server in the backends' process, driven over its stdin ({@link ScaleBackends}). */
-  static final class RemoteDns {
-    private final PrintStream child;
-    private final BufferedReader childOut;
-    private final String hostAndPort;
-
-    private RemoteDns(PrintStream child, BufferedReader childOut, String hostAndPort) {
-      this.child = child;
-      this.childOut = childOut;
-      this.hostAndPort = hostAndPort;
-    }
-
-    static RemoteDns start(PrintStream child, BufferedReader childOut) throws IOException {
-      child.println("dns-start");
-      return new RemoteDns(child, childOut, childOut.readLine().substring("dns ".length()));
-    }
-
-    String hostAndPort() {
-      return hostAndPort;
-    }
-
-    void a(String name, String ip) {
-      child.println("dns-a " + name + " " + ip);
-    }
-
-    /** Returns once every record sent before is in the zone. */
-    void sync() throws IOException {
-      child.println("dns-sync");
-      childOut.readLine();
-    }
-
-    long queries() throws IOException {
-      child.println("dns-queries");
-      return Long.parseLong(childOut.readLine().substring("queries ".length()));
-    }
-
-    void close() throws IOException {
-      child.println("dns-stop");
-      childOut.readLine();
     }
   }
 
@@ -375,13 +332,17 @@ public final class ScaleHarness {
     return -1;
   }
 
+  /** Addresses that have had their first check. */
+  static long checkedAddresses(io.github.failoverresolver.ResolverSnapshot s) {
+    return s.services().stream().flatMap(x -> x.endpoints().stream()).flatMap(e -> e.addresses().stream())
+        .filter(a -> a.lastChecked().isPresent()).count();
+  }
+
   /** ms from {@code from} until every address has had its first check (from snapshots; -1 if not within max). */
   static long awaitAllChecked(FailoverResolver r, int addresses, Duration max, long from) {
     long deadline = from + max.toNanos();
     while (System.nanoTime() < deadline) {
-      long checked = r.snapshot().services().stream().flatMap(s -> s.endpoints().stream())
-          .flatMap(e -> e.addresses().stream()).filter(a -> a.lastChecked().isPresent()).count();
-      if (checked >= addresses) {
+      if (checkedAddresses(r.snapshot()) >= addresses) {
         return (System.nanoTime() - from) / 1_000_000;
       }
       sleep(100);
@@ -401,69 +362,6 @@ public final class ScaleHarness {
       r.report(all.get(i % all.size()), ok);
     }
     return (System.nanoTime() - t) / n;
-  }
-
-  /**
-   * CPU and allocation of the resolver's threads ({@code failover-resolver-*}) from when it is made: each
-   * thread's last sampled figures minus its figures at the start (0 for a thread born since), so a thread that
-   * ends in between keeps what it used up to its last sample.
-   */
-  static final class ThreadTally {
-    private record Figures(String role, long cpu, long allocated) {}
-
-    private final java.util.Map<Long, Figures> first = read();
-    private final java.util.Map<Long, Figures> last = new java.util.HashMap<>(first);
-
-    private static java.util.Map<Long, Figures> read() {
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      java.util.Map<Long, Figures> out = new java.util.HashMap<>();
-      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-        if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
-          String role = t.getThreadName().substring("failover-resolver-".length()).replaceAll("-\\d+$", "");
-          long cpu = threads.getThreadCpuTime(t.getThreadId());
-          long allocated = threads.getThreadAllocatedBytes(t.getThreadId());
-          if (cpu >= 0 && allocated >= 0) {
-            out.put(t.getThreadId(), new Figures(role, cpu, allocated));
-          }
-        }
-      }
-      return out;
-    }
-
-    void sample() {
-      last.putAll(read());
-    }
-
-    long cpuNanos() {
-      return last.entrySet().stream().mapToLong(e -> e.getValue().cpu() - base(e.getKey()).cpu()).sum();
-    }
-
-    long allocatedBytes() {
-      return last.entrySet().stream().mapToLong(e -> e.getValue().allocated() - base(e.getKey()).allocated()).sum();
-    }
-
-    java.util.Map<String, Long> cpuByRole() {
-      java.util.Map<String, Long> out = new java.util.TreeMap<>();
-      last.forEach((id, f) -> out.merge(f.role(), f.cpu() - base(id).cpu(), Long::sum));
-      return out;
-    }
-
-    private Figures base(long id) {
-      return first.getOrDefault(id, new Figures("", 0, 0));
-    }
-  }
-
-  /** CPU of the resolver's threads by role (control, scheduler, check, ...). */
-  static java.util.Map<String, Long> cpuByRole() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith("failover-resolver-")) {
-        String role = t.getThreadName().substring("failover-resolver-".length()).replaceAll("-\\d+$", "");
-        out.merge(role, Math.max(0, threads.getThreadCpuTime(t.getThreadId())), Long::sum);
-      }
-    }
-    return out;
   }
 
   /** CPU ms of every thread of this process, grouped by name without its numbers (for the trace). */

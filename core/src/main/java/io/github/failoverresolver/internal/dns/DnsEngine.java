@@ -46,60 +46,14 @@ public final class DnsEngine {
   /** How often the entries due for refresh-ahead are taken from the agenda. */
   static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
 
-  /** A cache key: (name, type), with the name's text made once (it was made anew three times per query). */
-  private static final class Key {
-    private final Name name;
-    private final RecordType type;
-    private String text;
-
-    Key(Name name, RecordType type) {
-      this.name = name;
-      this.type = type;
-    }
-
-    Name name() {
-      return name;
-    }
-
-    RecordType type() {
-      return type;
-    }
-
-    /** The name as text, absolute (with its final dot); made once (a race makes it twice, equal). */
-    String text() {
-      String t = text;
-      if (t == null) {
-        t = name.toString();
-        text = t;
-      }
-      return t;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && k.type == type && k.name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-      return name.hashCode() * 31 + type.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return text() + " " + type;
-    }
-  }
-
   /** One cached answer with its deadlines (clock millis). Immutable but for the usage and refresh marks. */
   private static final class Entry {
     final DnsAnswer answer;
     final long freshUntil;
     final long staleUntil;
     final long refreshAt;
-    volatile boolean used;
-    /** On the refresh agenda (set once, when first used). */
-    final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Used since it was fetched; the first use puts it on the refresh agenda. */
+    final AtomicBoolean used = new AtomicBoolean();
     volatile long lastFailure = Long.MIN_VALUE / 2;
     final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -116,12 +70,12 @@ public final class DnsEngine {
   private final UpstreamClient client;
   private final NameResolution resolution;
   private final EventDispatcher events;
-  private final Cache<Key, Entry> cache;
-  private final Map<Key, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
+  private final Cache<CacheKey, Entry> cache;
+  private final Map<CacheKey, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
   /** The entries in use, by when they are next due for a refresh (no walk over the cache). */
-  private final Agenda<Key> agenda = new Agenda<>();
+  private final Agenda<CacheKey> agenda = new Agenda<>();
   /** Failed lookups, cached (RFC 9520) from 1 s, doubling with each failure in a row, up to staleRecheck. */
-  private final FailureCache<Key> failures = new FailureCache<>();
+  private final FailureCache<CacheKey> failures = new FailureCache<>();
   private final SplitBrainProbe splitBrain;
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
@@ -167,27 +121,27 @@ public final class DnsEngine {
     this.cache = Caffeine.newBuilder()
         .initialCapacity((int) Math.min(Math.max(16, minimumEntries), 1 << 16)) // no rehash while names resolve
         .maximumWeight(budget)
-        .weigher((Key k, Entry e) -> Math.max(floor, estimatedBytes(e)))
+        .weigher((CacheKey k, Entry e) -> Math.max(floor, estimatedBytes(e)))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run) // no borrowed ForkJoinPool threads
-        .removalListener((Key k, Entry e, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+        .removalListener((CacheKey k, Entry e, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
           if (k != null && cause != com.github.benmanes.caffeine.cache.RemovalCause.REPLACED) {
             agenda.remove(k); // evicted, expired or invalidated: the agenda never holds more keys than the cache
           }
         })
-        .expireAfter(new Expiry<Key, Entry>() {
+        .expireAfter(new Expiry<CacheKey, Entry>() {
           @Override
-          public long expireAfterCreate(Key key, Entry e, long now) {
+          public long expireAfterCreate(CacheKey key, Entry e, long now) {
             return Math.max(0, TimeUnit.MILLISECONDS.toNanos(e.staleUntil - clock.millis()));
           }
 
           @Override
-          public long expireAfterUpdate(Key key, Entry e, long now, long current) {
+          public long expireAfterUpdate(CacheKey key, Entry e, long now, long current) {
             return expireAfterCreate(key, e, now);
           }
 
           @Override
-          public long expireAfterRead(Key key, Entry e, long now, long current) {
+          public long expireAfterRead(CacheKey key, Entry e, long now, long current) {
             return current;
           }
         })
@@ -253,19 +207,19 @@ public final class DnsEngine {
   }
 
   private static final int PARSED_NAMES_MAX = 10_000;
-  private final Map<String, Key[]> parsedNames = new ConcurrentHashMap<>();
+  private final Map<String, CacheKey[]> parsedNames = new ConcurrentHashMap<>();
 
   /** The cache keys of {@code host}, one per record type, parsed once: a warm lookup allocates nothing. */
-  private Key[] keys(String host) throws DnsLookupException {
-    Key[] keys = host == null ? null : parsedNames.get(host);
+  private CacheKey[] keys(String host) throws DnsLookupException {
+    CacheKey[] keys = host == null ? null : parsedNames.get(host);
     if (keys != null) {
       return keys;
     }
     Name n = parseName(host);
     RecordType[] types = RecordType.values();
-    keys = new Key[types.length];
+    keys = new CacheKey[types.length];
     for (RecordType t : types) {
-      keys[t.ordinal()] = new Key(n, t);
+      keys[t.ordinal()] = new CacheKey(n, t);
     }
     if (parsedNames.size() >= PARSED_NAMES_MAX) {
       parsedNames.clear(); // bounded; a cleared entry is only parsed again
@@ -284,10 +238,10 @@ public final class DnsEngine {
   }
 
   public DnsAnswer lookup(Name name, RecordType type) throws DnsLookupException {
-    return lookup(new Key(name, type));
+    return lookup(new CacheKey(name, type));
   }
 
-  private DnsAnswer lookup(Key key) throws DnsLookupException {
+  private DnsAnswer lookup(CacheKey key) throws DnsLookupException {
     if (closed) {
       throw new IllegalStateException("the DNS cache is closed");
     }
@@ -296,7 +250,7 @@ public final class DnsEngine {
     if (e != null) {
       if (now < e.freshUntil) {
         hits.increment();
-        if (!e.used) {
+        if (!e.used.get()) {
           used(key, e);
         }
         if (now >= e.refreshAt) {
@@ -327,10 +281,10 @@ public final class DnsEngine {
   }
 
   public Optional<DnsAnswer> peek(Name name, RecordType type) {
-    return peek(new Key(name, type));
+    return peek(new CacheKey(name, type));
   }
 
-  private Optional<DnsAnswer> peek(Key key) {
+  private Optional<DnsAnswer> peek(CacheKey key) {
     Entry e = cache.getIfPresent(key);
     if (e == null) {
       return Optional.empty();
@@ -349,7 +303,7 @@ public final class DnsEngine {
    * One upstream query per key at a time: later callers wait for the first one's result. A key that failed
    * recently fails again at once, with no query, until its failure expires (RFC 9520).
    */
-  private Entry fetchCoalesced(Key key) throws DnsLookupException {
+  private Entry fetchCoalesced(CacheKey key) throws DnsLookupException {
     Optional<DnsLookupException> failedRecently = failures.recent(key, clock.millis());
     if (failedRecently.isPresent()) {
       throw failedRecently.get();
@@ -387,7 +341,7 @@ public final class DnsEngine {
     }
   }
 
-  private Entry fetch(Key key) throws DnsLookupException {
+  private Entry fetch(CacheKey key) throws DnsLookupException {
     NameResolution.Resolved r = resolution.resolve(key.name(), key.type().code());
     long now = clock.millis();
     Duration ttl = CacheTtl.of(r, settings);
@@ -407,7 +361,7 @@ public final class DnsEngine {
     return entry;
   }
 
-  private void refreshInBackground(Key key, Entry e) {
+  private void refreshInBackground(CacheKey key, Entry e) {
     if (closed || failures.backingOff(key, clock.millis()) || !e.refreshing.compareAndSet(false, true)) {
       return; // (a refresh that just failed is not retried before its failure expires)
     }
@@ -449,9 +403,8 @@ public final class DnsEngine {
   }
 
   /** Marks {@code e} used since it was fetched: it goes on the agenda for its refresh point. */
-  private void used(Key key, Entry e) {
-    e.used = true;
-    if (e.scheduled.compareAndSet(false, true)) {
+  private void used(CacheKey key, Entry e) {
+    if (e.used.compareAndSet(false, true)) {
       agenda.add(e.refreshAt, key);
     }
   }
@@ -464,9 +417,9 @@ public final class DnsEngine {
   void sweep() {
     long now = clock.millis();
     long recheck = settings.staleRecheck().toMillis();
-    for (Key key : agenda.takeDue(now)) {
+    for (CacheKey key : agenda.takeDue(now)) {
       Entry e = cache.policy().getIfPresentQuietly(key);
-      if (e == null || !e.used || now >= e.staleUntil) {
+      if (e == null || !e.used.get() || now >= e.staleUntil) {
         continue; // gone, or a newer answer not used yet (it goes on the agenda when it is)
       }
       if (now < e.refreshAt) {

@@ -166,7 +166,7 @@ public final class EndpointDns {
                   deliver(name, v4);
                 }
               });
-              io.execute(() -> complete(name, () -> lookup(name.host, RecordType.A, RecordType.AAAA)));
+              io.execute(() -> complete(name));
               return;
             }
           }
@@ -188,11 +188,11 @@ public final class EndpointDns {
     }
   }
 
-  /** Runs the second half of a first lookup (on the I/O pool) and hands its answer over. */
-  private void complete(Name name, java.util.function.Supplier<Answer> lookup) {
+  /** Runs the second half of a first lookup, both families (A from the cache), on the I/O pool. */
+  private void complete(Name name) {
     Answer a;
     try {
-      a = lookup.get();
+      a = lookup(name.host, RecordType.A, RecordType.AAAA);
     } catch (IllegalStateException closed) {
       return;
     }

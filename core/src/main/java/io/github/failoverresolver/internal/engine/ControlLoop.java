@@ -113,14 +113,13 @@ public final class ControlLoop {
           .mapToLong(e -> e.cfg.interval().toMillis()).min().orElse(0);
       long primaries = order.stream().flatMap(s -> s.endpoints.stream()).filter(e -> e.cfg.tier() == 0).count();
       inputs.startupSpread(StartupSpread.of(endpoints, primaries, shortestInterval, startupCheckRate));
-      // every service's primary tier first, then the others: names are looked up (and then checked) in the order
-      // they are started, so the primaries are ready first, as StartupSpread orders IP literals' first checks
+      // every service's primary (tier 0) first, then the others: names are looked up (and then checked) in the
+      // order they are started, so the primaries are ready first, as StartupSpread orders IP literals' first checks
       for (boolean primaryPass : new boolean[] {true, false}) {
         for (ServiceState s : order) {
-          int primaryTier = s.cfg.endpoints().stream().mapToInt(EndpointConfig::tier).min().orElse(0);
           for (Object c : s.configured) {
             EndpointState e = c instanceof EndpointState ep ? ep : ((SrvEndpoints.Group) c).template;
-            if ((e.cfg.tier() == primaryTier) != primaryPass) {
+            if ((e.cfg.tier() == 0) != primaryPass) {
               continue;
             }
             if (c instanceof EndpointState) {
