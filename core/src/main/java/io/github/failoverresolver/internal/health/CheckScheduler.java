@@ -4,10 +4,8 @@ import io.github.failoverresolver.HealthCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,7 +49,7 @@ public final class CheckScheduler {
   private final LongAdder unhealthy = new LongAdder();
   private final LongAdder timedOut = new LongAdder();
   private final LongAdder checkMillis = new LongAdder();
-  private final PriorityQueue<Slot> due = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.dueAt));
+  private final DueQueue<Slot> due = new DueQueue<>();
   private final Set<Slot> inFlight = new HashSet<>();
   private final long[] perSecond = new long[10];
   private final long[] second = new long[10];
@@ -60,11 +58,9 @@ public final class CheckScheduler {
   private boolean tickQueued;
 
   /** One address's schedule; owned by the control loop (but {@code startedAt}, written by the check thread). */
-  public static final class Slot {
+  public static final class Slot extends DueQueue.Place {
     Plan plan;
     BiConsumer<Boolean, String> result;
-    long dueAt = Long.MAX_VALUE;
-    boolean queued;
     boolean stopped;
     boolean pending; // dispatched, result not in yet
     boolean timedOut; // the pending check was already counted as timed out
@@ -110,10 +106,7 @@ public final class CheckScheduler {
   public void stop(Slot slot) {
     slot.stopped = true;
     cut(slot); // a check blocked on a socket returns now, not at its timeout
-    if (slot.queued) {
-      due.remove(slot);
-      slot.queued = false;
-    }
+    due.remove(slot);
     inFlight.remove(slot);
   }
 
@@ -158,12 +151,7 @@ public final class CheckScheduler {
     if (slot.stopped) {
       return;
     }
-    if (slot.queued) {
-      due.remove(slot);
-    }
-    slot.dueAt = at;
-    slot.queued = true;
-    due.add(slot);
+    due.add(slot, at); // moved if it was queued
     wakeBy(at);
   }
 
@@ -219,10 +207,9 @@ public final class CheckScheduler {
     }
     List<Slot> batch = new ArrayList<>();
     int handled = 0;
-    while (!due.isEmpty() && due.peek().dueAt <= now) {
+    while (due.firstDue() <= now) {
       handled++;
       Slot s = due.poll();
-      s.queued = false;
       if (s.stopped) {
         continue;
       }
@@ -263,7 +250,7 @@ public final class CheckScheduler {
     if (!batch.isEmpty()) {
       dispatch(batch);
     }
-    long next = Math.min(nextTimeout, due.isEmpty() ? Long.MAX_VALUE : due.peek().dueAt);
+    long next = Math.min(nextTimeout, due.firstDue());
     if (next != Long.MAX_VALUE) {
       // busy (many checks a tick): tick at most every 50 ms; a few checks (small resolvers, tests): exactly
       wakeBy(handled >= 8 ? Math.max(next, now + COALESCE_MS) : Math.max(next, now + 1));
