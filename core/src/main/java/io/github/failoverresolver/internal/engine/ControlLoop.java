@@ -421,6 +421,7 @@ public final class ControlLoop {
         }
         s.subscribers.clear();
       }
+      inputs.checks().shutdown();
     });
   }
 }

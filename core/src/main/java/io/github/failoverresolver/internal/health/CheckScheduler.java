@@ -180,6 +180,15 @@ public final class CheckScheduler {
     }
   }
 
+  /** The resolver closes (every slot stopped): no timer of ours is left on the scheduler. */
+  public void shutdown() {
+    if (wake != null) {
+      wake.cancel(false);
+      wake = null;
+      wakeAt = Long.MAX_VALUE;
+    }
+  }
+
   private void tick() {
     tickQueued = false;
     long now = clock.millis();
