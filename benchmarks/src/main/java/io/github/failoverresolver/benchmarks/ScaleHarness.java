@@ -237,6 +237,9 @@ public final class ScaleHarness {
       long heap = usedHeapAfterGc() - heapBefore;
       int steadySpurious = spurious(counts) - startupSpurious;
       java.util.Map<String, Long> byRole = tally.cpuByRole();
+      // the floor under the TCP figure, in the same run: bare connects at the check rate, 10 s
+      double bareTcpPct = check.equals("tcp") && !traffic
+          ? BareConnects.cpuPct(all, (int) (addresses * 1000L / INTERVAL.toMillis()), 10) : Double.NaN;
       // kill the listener behind 1 % of the primaries
       afterKill.set(true);
       child.println("kill 0");
@@ -284,12 +287,12 @@ public final class ScaleHarness {
         dns.close();
       }
       return String.format(java.util.Locale.ROOT, "addresses=%d shape=%dx%d names=%s check=%s traffic=%s converge_ms=%d"
-              + " all_checked_ms=%d steady_cpu_pct=%.1f"
+              + " all_checked_ms=%d steady_cpu_pct=%.1f bare_tcp_pct=%.1f"
               + " process_cpu_pct=%.1f heap_mb=%.1f spurious_events=%d switch_ms=%d collateral_failovers=%d"
               + " report_ns=%d probes_per_s=%.0f idle_probe_rate=%.0f alloc_mb_per_s=%.1f dns_queries_per_s=%.1f"
               + " snapshot_ms=%.1f snapshot_loop_cpu_ms=%.2f cpu_pct_by_thread=%s",
           addresses, services, perService, names ? "on" : "off", check, traffic ? "on" : "off", converge, allChecked,
-          cpuPct,
+          cpuPct, bareTcpPct,
           processPct, heap / 1e6,
           startupSpurious + steadySpurious, switched, collateral, reportNs, probesPerSecond,
           addresses * 1000.0 / INTERVAL.toMillis(), allocMbPerSecond, dnsQueriesPerSecond, snapshotMs, snapshotLoopMs,
@@ -383,12 +386,24 @@ public final class ScaleHarness {
         .getProcessCpuTime();
   }
 
+  /**
+   * The heap live at the end of a full GC, as the GC measured it (each heap pool's usage after its last
+   * collection). Not the heap's usage read afterwards: by then the running checks have allocated again, and
+   * each thread's allocation buffer counts as used whole (32 check threads: up to 4 MB more, from one run to
+   * the next, in HTTP runs that allocate 13 MB/s).
+   */
   static long usedHeapAfterGc() {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
       System.gc();
       sleep(100);
     }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long used = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+        used += pool.getCollectionUsage().getUsed();
+      }
+    }
+    return used;
   }
 
   static void sleep(long ms) {
