@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every 5 s against listeners in a child process ({@link ScaleBackends}). For each size, check kind and
  * traffic mode it prints one line: time to converge on the primaries, spurious events, resolver CPU and
  * heap in steady state, active probes per second, report cost, and a kill of 1 % of the primaries (switch
- * time, collateral failovers). Every loop is bounded; nothing leaves loopback.
+ * time, collateral failovers). With TCP checks and no traffic it also measures, after the steady window and in
+ * the same run, bare connects at the check rate ({@code bare_tcp_pct}, {@link BareConnects}): the machine's
+ * price of the connects themselves, next to which the resolver's figure is read. Every loop is bounded;
+ * nothing leaves loopback.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.github.failoverresolver.benchmarks.ScaleHarness
  *     [--sizes 100,1000,10000] [--checks tcp,http] [--traffic off,on] [--steady 60] [--pin on] [--trace on]</pre>
