@@ -21,9 +21,12 @@ import java.util.List;
 final class BareConnects {
   private BareConnects() {}
 
-  /** Connects to {@code all} in turn, {@code perSecond} a second in 50 ms ticks, for {@code seconds}. */
+  /**
+   * Connects to {@code all} in turn, {@code perSecond} a second in 50 ms ticks, for {@code seconds}; NaN if the
+   * thread did not finish within three times that (it is interrupted).
+   */
   static double cpuPct(List<InetSocketAddress> all, int perSecond, int seconds) throws InterruptedException {
-    double[] pct = new double[1];
+    double[] pct = {Double.NaN};
     Thread t = new Thread(() -> {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       int perTick = Math.max(1, perSecond / 20);
@@ -50,6 +53,10 @@ final class BareConnects {
     }, "harness-bare-connects");
     t.start();
     t.join(seconds * 3_000L + 10_000);
-    return pct[0];
+    if (t.isAlive()) {
+      t.interrupt(); // its sleep ends it; no figure rather than a partial one
+      return Double.NaN;
+    }
+    return pct[0]; // written before the thread ended: join orders it
   }
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The check schedule's queue: a binary min-heap of items by due time, kept in primitive arrays (times and
  * stamps) beside the items, with lazy removal. A {@code PriorityQueue} of 10,000 slots with a comparator spent
- * about a quarter of the control loop's CPU in {@code siftDown}: each level made two comparator calls that load
- * a slot from memory (and its {@code remove(Object)} is a linear search). Here a level compares two longs
+ * a third of the control loop's samples in {@code siftDown} (perf, JIT symbols from the running JVM): each
+ * level made two comparator calls that load a slot from memory (and its {@code remove(Object)} is a linear search). Here a level compares two longs
  * that sit side by side and moves entries without touching the items; an item moved or removed is not
  * searched for but marked: its old entry's stamp no longer matches the item's and is dropped when it comes
  * to the top (or when such entries outnumber the live ones, all at once). Not thread-safe (the control
